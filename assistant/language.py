@@ -1,0 +1,106 @@
+"""Which language a message is in: script ranges first, then langdetect.
+
+Arabic, Devanagari, Han and Cyrillic letters decide alone (our 8 languages
+have one script each there). Latin text goes to langdetect (seeded, so the
+same text always gives the same answer), restricted to en/fr/es/pt. Short
+or unsure text falls back to the conversation's language, then the UI's,
+then English: three words of "ok merci" are not evidence enough.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.settings import SUPPORTED_LANGUAGES
+
+_SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("ar", ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+            (0xFE70, 0xFEFF))),
+    ("hi", ((0x0900, 0x097F), (0xA8E0, 0xA8FF))),
+    ("zh", ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF))),
+    ("ru", ((0x0400, 0x04FF), (0x0500, 0x052F))),
+)
+_LATIN_LANGUAGES = ("en", "fr", "es", "pt")
+_MIN_WORDS = 3
+_MIN_PROBABILITY = 0.85
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """A detected language and how it was decided (script, langdetect, fallback)."""
+
+    language: str
+    method: str
+
+
+class LanguageDetector(Protocol):
+    """Tells the language of a message."""
+
+    def detect(self, text: str, context_language: str | None = None,
+               ui_language: str | None = None) -> LanguageGuess: ...
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script-language, plus 'latin'.
+
+    Example:
+        >>> script_counts("Hi, привет")
+        {'latin': 2, 'ru': 6}
+    """
+    counts: dict[str, int] = {}
+    for ch in text:
+        if not (ch.isalpha() or unicodedata.category(ch).startswith("M")):
+            continue
+        code = ord(ch)
+        lang = next((name for name, ranges in _SCRIPTS
+                     if any(lo <= code <= hi for lo, hi in ranges)), None)
+        if lang is None and code < 0x0250:
+            lang = "latin"
+        if lang:
+            counts[lang] = counts.get(lang, 0) + 1
+    return counts
+
+
+class LangdetectDetector:
+    """Script ranges plus seeded langdetect.
+
+    Example:
+        >>> LangdetectDetector().detect("¿Cuánta actividad física necesita un adulto?").language
+        'es'
+    """
+
+    def __init__(self, languages: tuple[str, ...] = SUPPORTED_LANGUAGES) -> None:
+        self.languages = languages
+
+    def detect(self, text: str, context_language: str | None = None,
+               ui_language: str | None = None) -> LanguageGuess:
+        """Guess the language of `text`, falling back to context, UI, then English."""
+        fallback = next((lang for lang in (context_language, ui_language)
+                         if lang in self.languages), "en")
+        counts = script_counts(text)
+        if not counts:
+            return LanguageGuess(fallback, "fallback")
+        top, letters = max(counts.items(), key=lambda kv: kv[1])
+        if top != "latin" and letters * 2 >= sum(counts.values()) and top in self.languages:
+            return LanguageGuess(top, "script")
+        if len(text.split()) < _MIN_WORDS:
+            return LanguageGuess(fallback, "fallback")
+        for lang, prob in _langdetect_probabilities(text):
+            if lang in _LATIN_LANGUAGES and lang in self.languages:
+                if prob >= _MIN_PROBABILITY:
+                    return LanguageGuess(lang, "langdetect")
+                break
+        return LanguageGuess(fallback, "fallback")
+
+
+def _langdetect_probabilities(text: str) -> list[tuple[str, float]]:
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0  # langdetect is random unless seeded
+    try:
+        return [(g.lang, g.prob) for g in detect_langs(text)]
+    except LangDetectException:
+        return []

@@ -1,0 +1,219 @@
+"""The Salus pipeline: one message in, one Reply out, in a fixed line of stages.
+
+language → input triage → retrieval → generation → grounding → output filter.
+Plain calls, top to bottom. Anything but `answer` from triage gets a vetted,
+human-written message and no generation. Generated text is released one
+sentence at a time, and only after that sentence passed grounding and the
+output filter, so the user never sees an unchecked claim; if too little
+survives, the answer is rebuilt from the best passage's own sentences.
+
+Example:
+    >>> bot = Assistant.from_settings(load_settings())  # doctest: +SKIP
+    >>> bot.reply("How much physical activity do adults need?").action  # doctest: +SKIP
+    'answer'
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from assistant.generation import Generator, TransformersGenerator
+from assistant.grounding import (
+    check_sentence,
+    extractive_answer,
+    is_complete,
+    too_little_left,
+)
+from assistant.language import LangdetectDetector, LanguageDetector
+from assistant.models import model_folder
+from assistant.prompting import build_messages, load_template
+from assistant.reply import Citation, Reply, SafetyInfo, Timings
+from assistant.settings import Settings
+from assistant.text import renumber_citations, split_sentences, strip_citations
+from retrieval.embedder import E5Embedder, Embedder
+from retrieval.index import load_index
+from retrieval.retriever import Retriever, ScoredChunk, standalone_query
+from safety.messages import load_messages
+from safety.output_filter import filter_sentence
+from safety.scope import ScopeClassifier
+from safety.triage import Triage
+from safety.verdict import ANSWER, NO_INFORMATION, OUT_OF_SCOPE, PROFESSIONAL, Verdict
+
+log = logging.getLogger(__name__)
+History = Sequence[tuple[str, str]]
+
+
+@dataclass
+class _Clock:
+    """Accumulates stage times in ms for one reply (internal, per call)."""
+
+    start: float = field(default_factory=time.perf_counter)
+    spent: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.spent[stage] = self.spent.get(stage, 0.0) + (now - since) * 1000
+        return now
+
+    def timings(self) -> Timings:
+        return Timings(**self.spent, total=(time.perf_counter() - self.start) * 1000)
+
+
+class Assistant:
+    """Answers health questions from the vetted knowledge base."""
+
+    def __init__(self, settings: Settings, *, detector: LanguageDetector, triage: Triage,
+                 embedder: Embedder, retriever: Retriever, generator: Generator,
+                 scope: ScopeClassifier) -> None:
+        self.settings = settings
+        self.detector = detector
+        self.triage = triage
+        self.embedder = embedder
+        self.retriever = retriever
+        self.generator = generator
+        self.scope = scope
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Assistant:
+        """The real pipeline: e5 embedder, the live index, the configured generator."""
+        embedder = E5Embedder(threads=settings.threads)
+        index = load_index(settings.index_dir, embedder.model_id)
+        return cls(settings, detector=LangdetectDetector(), triage=Triage(), embedder=embedder,
+                   retriever=Retriever(index, settings.top_k, settings.min_score),
+                   generator=TransformersGenerator(model_folder(settings), settings.threads),
+                   scope=ScopeClassifier(embedder))
+
+    def warm_up(self) -> None:
+        """Load every model now rather than on the first question."""
+        self.triage.warm_up()
+        self.scope.warm_up()
+        self.detector.detect("warm up the language profiles")
+        warm = getattr(self.generator, "warm_up", None)
+        if warm is not None:
+            warm()
+
+    def reply(self, message: str, history: History = (),
+              ui_language: str | None = None) -> Reply:
+        """The complete Reply for `message`."""
+        final = None
+        for item in self.stream(message, history, ui_language):
+            final = item
+        assert isinstance(final, Reply)
+        return final
+
+    def stream(self, message: str, history: History = (),
+               ui_language: str | None = None) -> Iterator[str | Reply]:
+        """Yield the text shown so far as it grows, then the final Reply."""
+        clock = _Clock()
+        log.debug("message: %s", message)
+        t = time.perf_counter()
+        context = self.detector.detect(history[-1][0]).language if history else None
+        guess = self.detector.detect(message, context, ui_language)
+        t = clock.add("language", t)
+        verdict = self.triage.check(message, history)
+        t = clock.add("safety_in", t)
+        # Too short to tell? The language of the matched safety phrases says it.
+        language = verdict.language if guess.method == "fallback" and verdict.language \
+            else guess.language
+        messages = load_messages(language)
+        if verdict.action not in (ANSWER, PROFESSIONAL):
+            text = messages.text(verdict.action)
+            yield text
+            yield self._finish(text, language, verdict, (), clock)
+            return
+
+        query = standalone_query(message, history)
+        vector = self.embedder.embed_queries([query])[0]
+        found = self.retriever.search(vector, language)
+        t = clock.add("retrieval", t)
+        prefix = messages.text(PROFESSIONAL) + "\n\n" if verdict.action == PROFESSIONAL else ""
+        if not found.passages:
+            if verdict.action == PROFESSIONAL:
+                action = PROFESSIONAL
+            else:
+                action = NO_INFORMATION if self.scope.is_health(vector) else OUT_OF_SCOPE
+            clock.add("retrieval", t)
+            text = prefix.strip() or messages.text(action)
+            yield text
+            yield self._finish(text, language, Verdict(action, verdict.category, verdict.reasons),
+                               (), clock)
+            return
+
+        yield from self._answer(message, language, found.passages, prefix, verdict, clock)
+
+    def _answer(self, question: str, language: str, passages: Sequence[ScoredChunk],
+                prefix: str, verdict: Verdict, clock: _Clock) -> Iterator[str | Reply]:
+        texts = [p.chunk.passage_text for p in passages]
+        passage_vectors = self.retriever.index.vectors_of([p.chunk.id for p in passages])
+        urls = sorted({p.chunk.source_url for p in passages})
+        template = load_template(language)
+        numbering: dict[int, int] = {}
+        shown: list[str] = []
+        written: list[str] = []
+        buffer = ""
+        if prefix:
+            yield prefix.strip()
+
+        def release(sentence: str) -> bool:
+            t0 = time.perf_counter()
+            written.append(sentence)
+            if strip_citations(sentence) in (strip_citations(s) for s in shown):
+                return False  # small models repeat themselves
+            vector = self.embedder.embed_passages([strip_citations(sentence)])[0]
+            check = check_sentence(sentence, texts, (passage_vectors @ vector).tolist())
+            t1 = clock.add("grounding", t0)
+            if not check.supported:
+                log.debug("dropped sentence (%s)", check.reason)
+                return False
+            out = filter_sentence(sentence, texts, urls, template.system)
+            clock.add("safety_out", t1)
+            if out.text is None:
+                log.info("withheld a sentence: %s", ", ".join(out.reasons))
+                return False
+            for n in check.passages:
+                numbering.setdefault(n, len(numbering) + 1)
+            cited = out.text if "[" in out.text else f"{out.text} [{check.passages[0]}]"
+            shown.append(renumber_citations(cited, numbering))
+            return True
+
+        t = time.perf_counter()
+        stream = self.generator.stream(build_messages(question, texts, template),
+                                       self.settings.max_new_tokens)
+        for piece in stream:
+            buffer += piece
+            sentences = split_sentences(buffer)
+            if len(sentences) < 2:
+                continue
+            t = clock.add("generation", t)
+            released = [release(s) for s in sentences[:-1]]
+            buffer = sentences[-1]
+            t = time.perf_counter()
+            if any(released):
+                yield prefix + " ".join(shown)
+        t = clock.add("generation", t)
+        for sentence in split_sentences(buffer):
+            if is_complete(sentence):
+                release(sentence)
+
+        if too_little_left(shown, written):
+            log.info("generated answer too thin after grounding; using the passage itself")
+            numbering = {1: 1}
+            shown = [f"{s} [1]" for s in extractive_answer(question, passages[0].chunk.text)]
+        text = prefix + " ".join(shown)
+        yield text
+        by_new = {new: passages[old - 1].chunk for old, new in numbering.items()}
+        cites = tuple(Citation(n, c.doc_id, c.title, c.source_url, c.reviewed_on)
+                      for n, c in sorted(by_new.items()))
+        yield self._finish(text, language, verdict, cites, clock)
+
+    def _finish(self, text: str, language: str, verdict: Verdict,
+                cites: tuple[Citation, ...], clock: _Clock) -> Reply:
+        reply = Reply(text=text, language=language, action=verdict.action, citations=cites,
+                      safety=SafetyInfo(verdict.category, verdict.reasons),
+                      timings_ms=clock.timings())
+        log.info("reply action=%s language=%s citations=%d total_ms=%.0f", reply.action,
+                 language, len(cites), reply.timings_ms.total)
+        return reply

@@ -1,0 +1,62 @@
+"""Build the chat messages for a grounded answer. Pure: no model, no I/O but data files.
+
+The prompt text is data (`assistant/prompts/<lang>.toml`), one file per
+language, so the model is told in the user's own language to answer in it.
+Passages are numbered and fenced in `<passage>` tags; any tag-like text
+inside a passage is defused so a passage cannot close its fence early.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).parent / "prompts"
+_MAX_PASSAGE_CHARS = 1200
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """The system prompt and labels for one language."""
+
+    language: str
+    language_name: str
+    system: str
+    passages_intro: str
+    question_label: str
+    answer_label: str
+
+
+@cache
+def load_template(language: str, directory: Path = PROMPTS_DIR) -> PromptTemplate:
+    """The template for `language`, or English if there is none."""
+    path = directory / f"{language}.toml"
+    if not path.is_file():
+        path, language = directory / "en.toml", "en"
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return PromptTemplate(language=language, **{k: str(v).strip() for k, v in data.items()})
+
+
+def build_messages(question: str, passages: Sequence[str],
+                   template: PromptTemplate) -> list[dict[str, str]]:
+    """System and user messages: numbered, fenced passages, then the question.
+
+    Example:
+        >>> msgs = build_messages("Salt?", ["Eat under 5 g of salt a day."], load_template("en"))
+        >>> print(msgs[1]["content"].splitlines()[1])
+        <passage n="1">
+    """
+    fenced = "\n".join(
+        f'<passage n="{n}">\n{_defuse(text)[:_MAX_PASSAGE_CHARS]}\n</passage>'
+        for n, text in enumerate(passages, start=1))
+    user = (f"{template.passages_intro}\n{fenced}\n\n"
+            f"{template.question_label} {question.strip()}\n{template.answer_label}")
+    return [{"role": "system", "content": template.system}, {"role": "user", "content": user}]
+
+
+def _defuse(text: str) -> str:
+    return text.replace("<", "‹").replace(">", "›")

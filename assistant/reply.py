@@ -1,0 +1,57 @@
+"""The Reply contract of DESIGN.md, as frozen dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source shown under an answer; `n` matches the [n] in the text."""
+
+    n: int
+    doc_id: str
+    title: str
+    source_url: str
+    reviewed_on: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyInfo:
+    """The triage category and reasons (lexicon entries, never user text)."""
+
+    category: str | None = None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Milliseconds spent in each stage."""
+
+    language: float = 0.0
+    safety_in: float = 0.0
+    retrieval: float = 0.0
+    generation: float = 0.0
+    grounding: float = 0.0
+    safety_out: float = 0.0
+    total: float = 0.0
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What Salus answers: text, language, action, sources, safety, timings."""
+
+    text: str
+    language: str
+    action: str
+    citations: tuple[Citation, ...] = ()
+    safety: SafetyInfo = SafetyInfo()
+    timings_ms: Timings = Timings()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (`salus ask --json`)."""
+        data = dataclasses.asdict(self)
+        data["timings_ms"] = {k: round(v, 1) for k, v in data["timings_ms"].items()}
+        return data

@@ -1,0 +1,76 @@
+"""Shared fixtures: real small models, loaded once per test session.
+
+The embedder is the real multilingual e5; the generator is the `test` pack
+(SmolLM2-135M), prepared into $SALUS_HOME if it is not there yet. The index
+is built from the shipped knowledge base into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+from assistant.settings import Settings, default_home  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from retrieval.embedder import E5Embedder
+
+    e = E5Embedder(threads=2)
+    e.warm_up()
+    return e
+
+
+@pytest.fixture(scope="session")
+def shipped_docs():
+    from knowledge_base.loader import approved, load_documents
+
+    return approved(load_documents(Settings().content_dir))
+
+
+@pytest.fixture(scope="session")
+def index_home(tmp_path_factory, embedder, shipped_docs) -> Path:
+    from retrieval.index import build_index
+
+    home = tmp_path_factory.mktemp("salus-home")
+    build_index(shipped_docs, embedder, home / "index")
+    return home
+
+
+@pytest.fixture(scope="session")
+def test_model_dir() -> Path:
+    from assistant.models import PACKS, is_prepared, prepare
+
+    models = default_home() / "models"
+    if not is_prepared(models / "test"):
+        prepare(PACKS["test"], models)
+    return models / "test"
+
+
+@pytest.fixture(scope="session")
+def settings(index_home, test_model_dir) -> Settings:
+    return Settings(home=index_home, generator=str(test_model_dir), max_new_tokens=120)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings, embedder):
+    from assistant.generation import TransformersGenerator
+    from assistant.language import LangdetectDetector
+    from assistant.pipeline import Assistant
+    from retrieval.index import load_index
+    from retrieval.retriever import Retriever
+    from safety.scope import ScopeClassifier
+    from safety.triage import Triage
+
+    index = load_index(settings.index_dir, embedder.model_id)
+    bot = Assistant(settings, detector=LangdetectDetector(), triage=Triage(), embedder=embedder,
+                    retriever=Retriever(index, settings.top_k, settings.min_score),
+                    generator=TransformersGenerator(Path(settings.generator), 2),
+                    scope=ScopeClassifier(embedder))
+    bot.warm_up()
+    return bot

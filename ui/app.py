@@ -1,0 +1,94 @@
+"""The public chat page. Wires the Assistant to Gradio; decides nothing itself.
+
+Answers stream in as they are verified; the sources appear under the chat;
+the language picker switches every string on the page (Arabic right to
+left) and tells the assistant which language to expect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from assistant.pipeline import Assistant
+from assistant.reply import Reply
+from assistant.settings import Settings
+from ui.formatting import history_pairs, sources_markdown
+from ui.locales import Locale, available_locales, load_locale
+
+log = logging.getLogger(__name__)
+
+
+def _header(locale: Locale) -> str:
+    return f"# {locale.title}\n{locale.tagline}"
+
+
+def build_app(assistant: Assistant) -> Any:
+    """The Gradio Blocks app for `assistant`."""
+    import gradio as gr
+
+    locales = available_locales()
+    en = load_locale("en")
+    with gr.Blocks(title="Salus") as app:
+        with gr.Row():
+            header = gr.Markdown(_header(en), elem_id="salus-header")
+            language = gr.Dropdown(choices=[(loc.language_name, loc.code) for loc in locales],
+                                   value="en", label=en.language_label, elem_id="salus-language",
+                                   scale=0, min_width=180)
+        about = gr.Markdown(en.about, elem_id="salus-about")
+        chat = gr.Chatbot(elem_id="salus-chat", height=420, placeholder=en.thinking)
+        sources = gr.Markdown("", elem_id="salus-sources")
+        with gr.Row():
+            box = gr.Textbox(placeholder=en.placeholder, show_label=False, scale=5,
+                             elem_id="salus-input", autofocus=True)
+            send = gr.Button(en.send, variant="primary", scale=1, elem_id="salus-send")
+            clear = gr.Button(en.clear, scale=1, elem_id="salus-clear")
+        examples = gr.Dataset(components=[box], samples=[[q] for q in en.examples],
+                              elem_id="salus-examples")
+
+        def respond(message: str, messages: list[dict[str, Any]], lang: str
+                    ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+            if not message or not message.strip():
+                yield messages, "", ""
+                return
+            history = history_pairs(messages)
+            messages = [*messages, {"role": "user", "content": message},
+                        {"role": "assistant", "content": load_locale(lang).thinking}]
+            yield messages, "", ""
+            for item in assistant.stream(message, history, ui_language=lang):
+                if isinstance(item, Reply):
+                    messages[-1] = {"role": "assistant", "content": item.text}
+                    yield messages, sources_markdown(item.citations, load_locale(lang)), ""
+                else:
+                    messages[-1] = {"role": "assistant", "content": item}
+                    yield messages, "", ""
+
+        def localize(lang: str) -> tuple[Any, ...]:
+            loc = load_locale(lang)
+            return (_header(loc), loc.about,
+                    gr.update(placeholder=loc.placeholder),
+                    gr.update(value=loc.send), gr.update(value=loc.clear),
+                    gr.update(label=loc.language_label),
+                    gr.update(rtl=loc.direction == "rtl", placeholder=loc.thinking),
+                    gr.update(samples=[[q] for q in loc.examples]))
+
+        outputs = [chat, sources, box]
+        box.submit(respond, [box, chat, language], outputs, api_name="ask")
+        send.click(respond, [box, chat, language], outputs, api_visibility="private")
+        clear.click(lambda: ([], ""), None, [chat, sources], api_visibility="private")
+        examples.click(lambda sample: sample[0], examples, box, api_visibility="private")
+        language.change(localize, language,
+                        [header, about, box, send, clear, language, chat, examples],
+                        api_visibility="private")
+    return app
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Load the models, then serve the app until interrupted."""
+    assistant = Assistant.from_settings(settings)
+    assistant.warm_up()
+    app = build_app(assistant)
+    log.info("serving on http://%s:%d", host, port)
+    app.queue(default_concurrency_limit=1).launch(server_name=host, server_port=port,
+                                                  show_error=True)
