@@ -6,7 +6,7 @@ SALUS   := $(VENV)/bin/salus
 export SALUS_HOME ?= $(HOME)/.cache/salus
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run serve install models test-models index test test-slow test-all lint clean
+.PHONY: run serve install models test-models browser-deps index test test-slow lint clean
 
 run: install models index serve
 
@@ -33,7 +33,13 @@ index: install
 	$(SALUS) kb validate
 	$(SALUS) index build
 
-test: install test-models
+# Browser tests drive Debian's chromium (never a downloaded browser build).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+test: install test-models browser-deps
 	$(PY) -m pytest -q
 
 test-slow: install models test-models

@@ -20,6 +20,19 @@ from ui.locales import Locale, available_locales, load_locale
 log = logging.getLogger(__name__)
 
 
+# Runs in the browser before `localize`: the whole page turns right to left for Arabic.
+_SET_DIRECTION = """(lang) => {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+  return lang;
+}"""
+
+
+_CSS = "[dir=rtl] .prose, [dir=rtl] textarea { text-align: right; }"
+# Options for `launch()` wherever the app is served (here and in the browser tests).
+LAUNCH_OPTIONS: dict[str, Any] = {"footer_links": ["settings"], "css": _CSS}
+
+
 def _header(locale: Locale) -> str:
     return f"# {locale.title}\n{locale.tagline}"
 
@@ -37,7 +50,8 @@ def build_app(assistant: Assistant) -> Any:
                                    value="en", label=en.language_label, elem_id="salus-language",
                                    scale=0, min_width=180)
         about = gr.Markdown(en.about, elem_id="salus-about")
-        chat = gr.Chatbot(elem_id="salus-chat", height=420, placeholder=en.thinking)
+        chat = gr.Chatbot(elem_id="salus-chat", height=420, placeholder=en.thinking,
+                          show_label=False)
         sources = gr.Markdown("", elem_id="salus-sources")
         with gr.Row():
             box = gr.Textbox(placeholder=en.placeholder, show_label=False, scale=5,
@@ -45,7 +59,7 @@ def build_app(assistant: Assistant) -> Any:
             send = gr.Button(en.send, variant="primary", scale=1, elem_id="salus-send")
             clear = gr.Button(en.clear, scale=1, elem_id="salus-clear")
         examples = gr.Dataset(components=[box], samples=[[q] for q in en.examples],
-                              elem_id="salus-examples")
+                              label=en.examples_label, elem_id="salus-examples")
 
         def respond(message: str, messages: list[dict[str, Any]], lang: str
                     ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
@@ -71,7 +85,7 @@ def build_app(assistant: Assistant) -> Any:
                     gr.update(value=loc.send), gr.update(value=loc.clear),
                     gr.update(label=loc.language_label),
                     gr.update(rtl=loc.direction == "rtl", placeholder=loc.thinking),
-                    gr.update(samples=[[q] for q in loc.examples]))
+                    gr.update(samples=[[q] for q in loc.examples], label=loc.examples_label))
 
         outputs = [chat, sources, box]
         box.submit(respond, [box, chat, language], outputs, api_name="ask")
@@ -80,7 +94,7 @@ def build_app(assistant: Assistant) -> Any:
         examples.click(lambda sample: sample[0], examples, box, api_visibility="private")
         language.change(localize, language,
                         [header, about, box, send, clear, language, chat, examples],
-                        api_visibility="private")
+                        api_visibility="private", js=_SET_DIRECTION)
     return app
 
 
@@ -91,4 +105,4 @@ def serve(settings: Settings, host: str, port: int) -> None:
     app = build_app(assistant)
     log.info("serving on http://%s:%d", host, port)
     app.queue(default_concurrency_limit=1).launch(server_name=host, server_port=port,
-                                                  show_error=True)
+                                                  show_error=True, **LAUNCH_OPTIONS)

@@ -26,6 +26,7 @@ class Locale:
     language_label: str
     sources_label: str
     reviewed_label: str
+    examples_label: str
     examples: tuple[str, ...]
     thinking: str
 

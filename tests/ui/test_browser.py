@@ -1,0 +1,80 @@
+"""The web page in Debian's Chromium, driven by Playwright, against the real app.
+
+The app runs in this process on a free port with the test assistant (real
+e5, real index of the shipped content, SmolLM2). Screenshots are kept in
+`test-artifacts/` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def url(assistant):
+    from ui.app import LAUNCH_OPTIONS, build_app
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install chromium (make test does it)")
+    port = _free_port()
+    app = build_app(assistant)
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
+                       quiet=True, **LAUNCH_OPTIONS)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def test_a_typed_question_gets_a_streamed_cited_answer(url, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(url)
+    page.get_by_text("not affiliated with or endorsed by WHO").wait_for()
+    box = page.locator("#salus-input textarea")
+    box.fill("How much physical activity do adults need?")
+    box.press("Enter")
+    sources = page.locator("#salus-sources a", has_text="Physical activity")
+    sources.first.wait_for(timeout=120_000)
+    answer = page.locator("#salus-chat").inner_text()
+    assert "150" in answer and "[1]" in answer
+    assert sources.first.get_attribute("href") == (
+        "https://www.who.int/news-room/fact-sheets/detail/physical-activity")
+    page.screenshot(path=str(ARTIFACTS / "chat-answer-en.png"), full_page=True)
+
+
+def test_the_language_picker_localizes_the_page_right_to_left_for_arabic(url, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(url)
+    page.locator("#salus-language input").click()
+    page.get_by_role("option", name="العربية").click()
+    page.get_by_text("منظمة الصحة العالمية").first.wait_for()
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.locator("#salus-input textarea").get_attribute("placeholder") != (
+        "Ask a health question…")
+    page.screenshot(path=str(ARTIFACTS / "chat-arabic.png"), full_page=True)
