@@ -30,6 +30,7 @@ MIN_SHARED = 3  # "You're right!" shares a word with anything
 MIN_SIMILARITY = 0.83
 MIN_KEPT_SHARE = 0.4
 _TERMINAL = tuple(".!?。！？؟।…")
+_QUOTES = tuple("\"'«»“”„‘’「『")
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,10 @@ def is_complete(sentence: str) -> bool:
     """False for a fragment cut off when the model ran out of tokens.
 
     Example:
-        >>> is_complete("Walk every day. [1]"), is_complete("So you")
+        >>> is_complete("Walk every day. [1]"), is_complete("Smoking can lead to cancer, which")
         (True, False)
     """
-    bare = strip_citations(sentence).rstrip()
-    return bare.endswith(_TERMINAL) or len(bare.split()) >= 8
+    return strip_citations(sentence).rstrip().endswith(_TERMINAL)
 
 
 def too_little_left(kept: Sequence[str], all_sentences: Sequence[str]) -> bool:
@@ -93,19 +93,33 @@ def too_little_left(kept: Sequence[str], all_sentences: Sequence[str]) -> bool:
     return not kept or sum(len(s) for s in kept) < MIN_KEPT_SHARE * total
 
 
-def extractive_answer(question: str, passage: str, max_sentences: int = 3) -> list[str]:
-    """The passage's sentences that best match the question, in their original order.
+def extractive_answer(question: str, passages: Sequence[str],
+                      max_sentences: int = 3) -> list[tuple[str, int]]:
+    """The passages' own sentences that best match the question, with their passage number.
+
+    Ties go to the better-ranked passage; the result keeps passage and
+    reading order. A sentence that opens with a quotation is a myth quoted
+    before it is corrected: alone it would say the opposite of the truth, so
+    it is never picked; nor is a fragment of fewer than 3 words.
 
     Example:
-        >>> extractive_answer("How much salt?", "Eat less salt. Use under 5 g a day. Walk.", 1)
-        ['Eat less salt.']
+        >>> passages = ["Eat less salt daily.", "Use under 5 g of salt a day."]
+        >>> extractive_answer("How much salt a day?", passages, 1)
+        [('Use under 5 g of salt a day.', 2)]
+        >>> myth = '"Salt is fine." Not true. Eat less salt daily.'
+        >>> extractive_answer("Is salt fine?", [myth], 1)
+        [('Eat less salt daily.', 1)]
     """
-    sentences = [s.lstrip("-*• ").strip() for s in split_sentences(passage)]
-    sentences = [s for s in sentences if len(s) > 3]
+    candidates = [(s, n, i) for n, passage in enumerate(passages, start=1)
+                  for i, s in enumerate(_bare_sentences(passage))
+                  if len(content_tokens(s)) >= 3 and not s.lstrip("*").startswith(_QUOTES)]
     wanted = content_tokens(question)
-    ranked = sorted(range(len(sentences)),
-                    key=lambda i: (-len(wanted & content_tokens(sentences[i])), i))
-    return [sentences[i] for i in sorted(ranked[:max_sentences])]
+    ranked = sorted(candidates, key=lambda c: (-len(wanted & content_tokens(c[0])), c[1], c[2]))
+    return [(s, n) for s, n, _ in sorted(ranked[:max_sentences], key=lambda c: (c[1], c[2]))]
+
+
+def _bare_sentences(passage: str) -> list[str]:
+    return [s.lstrip("-*• ").strip() for s in split_sentences(passage)]
 
 
 def _overlap(tokens: set[str], passage: str) -> float:

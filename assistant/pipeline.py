@@ -189,7 +189,7 @@ class Assistant:
                 continue
             t = clock.add("generation", t)
             released = [release(s) for s in sentences[:-1]]
-            buffer = sentences[-1]
+            buffer = buffer[buffer.rfind(sentences[-1]):]  # keep its trailing space
             t = time.perf_counter()
             if any(released):
                 yield prefix + " ".join(shown)
@@ -200,8 +200,11 @@ class Assistant:
 
         if too_little_left(shown, written):
             log.info("generated answer too thin after grounding; using the passage itself")
-            numbering = {1: 1}
-            shown = [f"{s} [1]" for s in extractive_answer(question, passages[0].chunk.text)]
+            picked = extractive_answer(question, [p.chunk.text for p in passages])
+            numbering = {}
+            for _, n in picked:
+                numbering.setdefault(n, len(numbering) + 1)
+            shown = [f"{s} [{numbering[n]}]" for s, n in picked]
         text = prefix + " ".join(shown)
         yield text
         by_new = {new: passages[old - 1].chunk for old, new in numbering.items()}

@@ -1,7 +1,8 @@
 """One frozen `Settings`, read from TOML with environment overrides for paths.
 
 Where it is read from, first found wins: the `--config` path, `$SALUS_CONFIG`,
-`$SALUS_HOME/salus.toml`. Every key is optional; see `salus.example.toml`.
+`$SALUS_HOME/salus.toml`. Every key is optional (see the README).
+`$SALUS_CONTENT_DIR` overrides where the seed documents are read from.
 `$SALUS_HOME` (default `~/.cache/salus`) holds prepared models and indexes.
 """
 
@@ -24,6 +25,12 @@ def default_home() -> Path:
     return Path(os.environ.get("SALUS_HOME") or Path.home() / ".cache" / "salus")
 
 
+def default_content_dir() -> Path:
+    """`$SALUS_CONTENT_DIR`, or the seed content shipped with Salus."""
+    env = os.environ.get("SALUS_CONTENT_DIR")
+    return Path(env) if env else PACKAGE_ROOT / "knowledge_base" / "content"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Salus can be told; defaults serve a fresh install.
@@ -34,7 +41,7 @@ class Settings:
     """
 
     home: Path = field(default_factory=default_home)
-    content_dir: Path = PACKAGE_ROOT / "knowledge_base" / "content"
+    content_dir: Path = field(default_factory=default_content_dir)
     # A pack name (quality, fast, test) or the path of a local Hugging Face folder.
     generator: str = "fast"
     threads: int = 2
@@ -86,7 +93,7 @@ def load_settings(path: Path | None = None, **overrides: object) -> Settings:
             break
         if candidate is path:
             raise ConfigError(f"Config file {path} does not exist.")
-    if os.environ.get("SALUS_CONTENT_DIR"):
+    if os.environ.get("SALUS_CONTENT_DIR"):  # env overrides the file for paths
         values["content_dir"] = os.environ["SALUS_CONTENT_DIR"]
     if os.environ.get("SALUS_GENERATOR"):
         values["generator"] = os.environ["SALUS_GENERATOR"]

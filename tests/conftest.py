@@ -16,6 +16,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 from assistant.settings import Settings, default_home  # noqa: E402
 
+STARTER_TOPICS = {"physical-activity", "healthy-diet", "tobacco", "alcohol", "mental-health"}
+
 
 @pytest.fixture(scope="session")
 def embedder():
@@ -34,11 +36,25 @@ def shipped_docs():
 
 
 @pytest.fixture(scope="session")
-def index_home(tmp_path_factory, embedder, shipped_docs) -> Path:
-    from retrieval.index import build_index
+def starter_docs(shipped_docs):
+    """A small fixed set (the English starter topics) for tests that build many indexes."""
+    return [d for d in shipped_docs if d.language == "en" and d.topic in STARTER_TOPICS]
 
+
+@pytest.fixture(scope="session")
+def index_home(tmp_path_factory, embedder, shipped_docs) -> Path:
+    """A fresh index of all shipped content, reusing vectors cached by earlier runs."""
+    from assistant.errors import IndexError_
+    from retrieval.index import build_index, load_index
+
+    cache = default_home() / "test-cache" / "index"
+    try:
+        previous = load_index(cache, embedder.model_id)
+    except IndexError_:
+        previous = None
     home = tmp_path_factory.mktemp("salus-home")
-    build_index(shipped_docs, embedder, home / "index")
+    build_index(shipped_docs, embedder, home / "index", previous)
+    build_index(shipped_docs, embedder, cache, load_index(home / "index", embedder.model_id))
     return home
 
 

@@ -55,3 +55,12 @@ def test_a_missing_index_says_how_to_build_it(tmp_path):
     done = _salus("ask", "hello", env_extra={"SALUS_HOME": str(tmp_path)})
     assert done.returncode == 1
     assert "salus index build" in done.stderr or "salus models prepare" in done.stderr
+
+
+def test_bench_pipeline_reports_every_stage(env):
+    done = _salus("bench", "pipeline", "I want to kill myself", "How much salt a day?",
+                  env_extra=env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [q["action"] for q in result["questions"]] == ["crisis_support", "answer"]
+    assert result["questions"][1]["timings_ms"]["generation"] > 0

@@ -41,8 +41,14 @@ def test_too_little_left_when_most_text_was_dropped():
 
 def test_extractive_answer_uses_the_passage_own_sentences():
     passage = "- Adults should be active.\n- Adults need 150 minutes a week.\n- Children play."
-    answer = extractive_answer("How many minutes do adults need?", passage, 2)
-    assert answer == ["Adults should be active.", "Adults need 150 minutes a week."]
+    answer = extractive_answer("How many minutes do adults need?", [passage], 2)
+    assert answer == [("Adults should be active.", 1), ("Adults need 150 minutes a week.", 1)]
+
+
+def test_extractive_answer_never_quotes_a_myth_alone():
+    passage = '- **"Brown sugar is healthy."** Not true. Brown sugar is still sugar to limit.'
+    assert extractive_answer("Is brown sugar healthy?", [passage]) == [
+        ("Brown sugar is still sugar to limit.", 1)]
 
 
 def test_a_citation_alone_does_not_make_filler_supported():

@@ -80,7 +80,8 @@ def test_an_emergency_and_an_injection(assistant):
 
 def test_off_topic_and_uncovered_health_questions(assistant):
     assert assistant.reply("Who won the football world cup in 2018?").action == OUT_OF_SCOPE
-    assert assistant.reply("How is malaria transmitted by mosquitoes?").action == NO_INFORMATION
+    uncovered = assistant.reply("What are the symptoms of psoriasis on the scalp?")
+    assert uncovered.action == NO_INFORMATION
 
 
 def test_a_made_up_figure_never_reaches_the_user(assistant):

@@ -10,34 +10,34 @@ from assistant.errors import IndexError_
 from retrieval.index import build_index, index_status, load_index
 
 
-def test_build_then_load(tmp_path, embedder, shipped_docs):
-    report = build_index(shipped_docs, embedder, tmp_path)
+def test_build_then_load(tmp_path, embedder, starter_docs):
+    report = build_index(starter_docs, embedder, tmp_path)
     index = load_index(tmp_path, embedder.model_id)
     assert index.manifest.chunk_count == len(index.chunks) == report.embedded > 0
-    assert index_status(index, shipped_docs).fresh
+    assert index_status(index, starter_docs).fresh
 
 
-def test_a_rebuild_embeds_only_what_changed(tmp_path, embedder, shipped_docs):
-    build_index(shipped_docs, embedder, tmp_path)
+def test_a_rebuild_embeds_only_what_changed(tmp_path, embedder, starter_docs):
+    build_index(starter_docs, embedder, tmp_path)
     old = load_index(tmp_path, embedder.model_id)
     edited = [dataclasses.replace(d, body=d.body + "\n\nOne more line.")
-              if d.id == "en-alcohol" else d for d in shipped_docs]
+              if d.id == "en-alcohol" else d for d in starter_docs]
     assert index_status(old, edited).reasons == ("changed: en-alcohol",)
     report = build_index(edited, embedder, tmp_path, previous=old)
     assert report.embedded == 1
     assert report.reused == report.manifest.chunk_count - 1
 
 
-def test_retired_documents_leave_the_index(tmp_path, embedder, shipped_docs):
+def test_retired_documents_leave_the_index(tmp_path, embedder, starter_docs):
     retired = [dataclasses.replace(d, status="retired") if d.id == "en-tobacco" else d
-               for d in shipped_docs]
+               for d in starter_docs]
     build_index(retired, embedder, tmp_path)
     index = load_index(tmp_path, embedder.model_id)
     assert all(c.doc_id != "en-tobacco" for c in index.chunks)
 
 
-def test_an_index_from_another_model_is_refused(tmp_path, embedder, shipped_docs):
-    build_index(shipped_docs, embedder, tmp_path)
+def test_an_index_from_another_model_is_refused(tmp_path, embedder, starter_docs):
+    build_index(starter_docs, embedder, tmp_path)
     with pytest.raises(IndexError_, match="Rebuild it with: salus index build"):
         load_index(tmp_path, "another/model")
 
@@ -47,8 +47,8 @@ def test_no_index_says_how_to_build_one(tmp_path):
         load_index(tmp_path, "x")
 
 
-def test_a_half_written_build_is_never_loaded(tmp_path, embedder, shipped_docs):
-    build_index(shipped_docs, embedder, tmp_path)
+def test_a_half_written_build_is_never_loaded(tmp_path, embedder, starter_docs):
+    build_index(starter_docs, embedder, tmp_path)
     live = (tmp_path / "current").read_text()
     (tmp_path / "builds" / ".crashed.tmp").mkdir()  # what a crash mid-build leaves
     assert load_index(tmp_path, embedder.model_id).manifest.build_id == live
