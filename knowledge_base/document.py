@@ -1,29 +1,28 @@
 """The knowledge-base document: Markdown with a YAML front matter (DESIGN.md).
 
-Parsing is pure: text in, a frozen `Document` (or a list of problems) out.
-Validation here is the first version: required fields, known language,
-status, ISO dates, a URL, and the body sections. The full curation rules
-(unique ids across a tree, injection text, history) live in the store.
+Pure form only: the `Document` dataclass, reading the front matter, splitting
+the body into sections, and writing a document back to Markdown so that
+reading what was written gives the same document. What makes a document
+*valid* is in `validation.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import yaml
 
 from assistant.errors import ContentError
-from assistant.settings import SUPPORTED_LANGUAGES
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id", "language", "topic", "title", "summary", "source_url", "source_title",
     "source_date", "status", "reviewed_by", "reviewed_on",
 )
+OPTIONAL_FIELDS: tuple[str, ...] = ("translation_of",)
 STATUSES: tuple[str, ...] = ("draft", "approved", "retired")
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-_TOPIC = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -53,56 +52,54 @@ class Section:
     text: str
 
 
-def parse_document(text: str, origin: str = "<text>") -> Document:
-    """Parse Markdown with front matter; raise ContentError listing every problem.
+@dataclass(frozen=True)
+class RawDocument:
+    """Front matter as text fields, the body, and where each starts (1-based lines)."""
 
-    Example:
-        >>> doc = parse_document(open("knowledge_base/content/en/alcohol.md").read())
-        >>> doc.topic
-        'alcohol'
-    """
+    fields: dict[str, str]
+    field_lines: dict[str, int]
+    body: str
+    body_line: int
+
+
+def read_raw(text: str, origin: str = "<text>") -> RawDocument:
+    """Split front matter from body; ContentError if there is no readable front matter."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        raise ContentError(f"{origin}: no YAML front matter; start the file with '---'.")
+        raise ContentError(f"{origin}:1: no YAML front matter; start the file with '---'.")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
         raise ContentError(f"{origin}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
-        raise ContentError(f"{origin}: front matter must be a mapping of fields.")
-    fields = {k: _as_text(v) for k, v in meta.items()}
-    problems = document_problems(fields, text[match.end():])
-    if problems:
-        raise ContentError(f"{origin}: " + "; ".join(problems))
-    return Document(
-        **{k: fields[k] for k in REQUIRED_FIELDS},
-        body=text[match.end():].strip(),
-        translation_of=fields.get("translation_of") or None,
-    )
+        raise ContentError(f"{origin}:2: front matter must be a mapping of fields.")
+    lines = (match.group(1) or "").splitlines()
+    field_lines = {str(k): next((i + 2 for i, line in enumerate(lines)
+                                 if line.startswith(f"{k}:")), 1) for k in meta}
+    body_line = text[:match.end()].count("\n") + 1
+    return RawDocument({str(k): _as_text(v) for k, v in meta.items()}, field_lines,
+                       text[match.end():], body_line)
 
 
-def document_problems(fields: dict[str, str], body: str) -> list[str]:
-    """Every problem with a document's fields and body, as readable sentences."""
-    problems = [f"missing field '{k}'" for k in REQUIRED_FIELDS if not fields.get(k)]
-    unknown = sorted(set(fields) - set(REQUIRED_FIELDS) - {"translation_of"})
-    problems += [f"unknown field '{k}'" for k in unknown]
-    lang = fields.get("language", "")
-    if lang and lang not in SUPPORTED_LANGUAGES:
-        problems.append(f"language '{lang}' is not one of {', '.join(SUPPORTED_LANGUAGES)}")
-    if fields.get("status") and fields["status"] not in STATUSES:
-        problems.append(f"status '{fields['status']}' is not one of {', '.join(STATUSES)}")
-    if fields.get("topic") and not _TOPIC.match(fields["topic"]):
-        problems.append(f"topic '{fields['topic']}' must be lowercase words joined by '-'")
-    if fields.get("source_url") and not re.match(r"^https://\S+$", fields["source_url"]):
-        problems.append(f"source_url '{fields['source_url']}' must be an https:// URL")
-    for key in ("source_date", "reviewed_on"):
-        if fields.get(key) and not _is_iso_date(fields[key]):
-            problems.append(f"{key} '{fields[key]}' must be an ISO date (YYYY-MM-DD)")
-    if lang != "en" and lang and not fields.get("translation_of"):
-        problems.append("a non-English document needs 'translation_of' (the English id)")
-    if len(split_sections(body)) < 2:
-        problems.append("the body needs at least two '## ' sections")
-    return problems
+def to_document(raw: RawDocument) -> Document:
+    """Build a Document from front matter that has every required field."""
+    return Document(**{k: raw.fields[k] for k in REQUIRED_FIELDS}, body=raw.body.strip(),
+                    translation_of=raw.fields.get("translation_of") or None)
+
+
+def render_document(doc: Document) -> str:
+    """The Markdown form: front matter in a fixed field order, then the body.
+
+    Example:
+        >>> doc = Document("en-x", "en", "x", "X", "S.", "https://who.int/x", "W", "2024-01-01",
+        ...                "draft", "me", "2024-01-02", "## A\\nB")
+        >>> print(render_document(doc).splitlines()[1])
+        id: en-x
+    """
+    meta = {f.name: getattr(doc, f.name) for f in fields(doc)
+            if f.name != "body" and getattr(doc, f.name) is not None}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{front}---\n\n{doc.body.strip()}\n"
 
 
 def split_sections(body: str) -> list[Section]:
@@ -123,11 +120,3 @@ def _as_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return "" if value is None else str(value).strip()
-
-
-def _is_iso_date(value: str) -> bool:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True

@@ -1,48 +1,47 @@
 """Read the seed documents from `content/<lang>/<topic>.md`.
 
-The live curated store (revisions, review) builds on this; until then the
-Markdown tree is the source, and only `approved` documents are indexed.
+This is the Markdown form that `salus kb import` brings into the live store
+and `salus kb export` writes back. Every file is read before anything is
+reported, so one run lists every problem in the tree.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from assistant.errors import ContentError
-from knowledge_base.document import Document, parse_document
+from knowledge_base.document import Document
+from knowledge_base.validation import Problem, check_text, tree_problems
+
+
+def read_tree(content_dir: Path) -> tuple[list[tuple[str, Document]], list[Problem]]:
+    """(origin, document) for every valid file, and every problem found."""
+    if not content_dir.is_dir():
+        raise ContentError(f"Knowledge-base folder {content_dir} does not exist; set "
+                           "content_dir in salus.toml or pass the folder.")
+    found: list[tuple[str, Document]] = []
+    problems: list[Problem] = []
+    for path in sorted(content_dir.glob("*/*.md")):
+        origin = str(path)
+        doc, issues = check_text(path.read_text(encoding="utf-8"), origin)
+        problems += issues
+        if doc is None or issues:
+            continue
+        if path.parent.name != doc.language or path.stem != doc.topic:
+            problems.append(Problem(origin, 1, "path",
+                                    f"must be at {doc.language}/{doc.topic}.md"))
+        found.append((origin, doc))
+    problems += tree_problems(found)
+    return found, problems
 
 
 def load_documents(content_dir: Path) -> list[Document]:
-    """Every document under `content_dir`, sorted by id; raise on any problem.
-
-    All files are read before raising, so one error lists every bad file.
-    """
-    if not content_dir.is_dir():
-        raise ContentError(
-            f"Knowledge-base folder {content_dir} does not exist; set content_dir in salus.toml."
-        )
-    docs: list[Document] = []
-    problems: list[str] = []
-    for path in sorted(content_dir.glob("*/*.md")):
-        try:
-            doc = parse_document(path.read_text(encoding="utf-8"), origin=str(path))
-        except ContentError as exc:
-            problems.append(str(exc))
-            continue
-        if path.parent.name != doc.language or path.stem != doc.topic:
-            problems.append(f"{path}: file must be at {doc.language}/{doc.topic}.md")
-        docs.append(doc)
-    counts = Counter(d.id for d in docs)
-    problems += [f"id '{i}' is used by {n} documents" for i, n in counts.items() if n > 1]
-    english = {d.id for d in docs if d.language == "en"}
-    problems += [
-        f"{d.id}: translation_of '{d.translation_of}' is not an English document"
-        for d in docs if d.translation_of and d.translation_of not in english
-    ]
+    """Every document under `content_dir`, sorted by id; ContentError listing all problems."""
+    found, problems = read_tree(content_dir)
     if problems:
-        raise ContentError("Invalid knowledge base:\n  " + "\n  ".join(problems))
-    return sorted(docs, key=lambda d: d.id)
+        raise ContentError(f"{len(problems)} problem(s) in {content_dir}:\n  "
+                           + "\n  ".join(str(p) for p in problems))
+    return sorted((d for _, d in found), key=lambda d: d.id)
 
 
 def approved(docs: list[Document]) -> list[Document]:

@@ -43,6 +43,7 @@ class Manifest:
     documents: dict[str, str]  # doc id -> fingerprint
     chunk_count: int
     built_at: str
+    revisions: dict[str, int] = dataclasses.field(default_factory=dict)  # store revision
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,12 @@ def fingerprint(doc: Document) -> str:
 
 
 def build_index(docs: Sequence[Document], embedder: Embedder, index_dir: Path,
-                previous: SearchIndex | None = None) -> BuildReport:
-    """Embed the approved `docs` (reusing `previous` vectors) and make it the live index."""
+                previous: SearchIndex | None = None,
+                revisions: dict[str, int] | None = None) -> BuildReport:
+    """Embed the approved `docs` (reusing `previous` vectors) and make it the live index.
+
+    `revisions` (doc id -> store revision) is recorded in the manifest.
+    """
     import faiss
 
     started = time.perf_counter()
@@ -115,7 +120,8 @@ def build_index(docs: Sequence[Document], embedder: Embedder, index_dir: Path,
     build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     manifest = Manifest(build_id=build_id, model_id=embedder.model_id, dim=embedder.dim,
                         documents={d.id: fingerprint(d) for d in docs if d.status == "approved"},
-                        chunk_count=len(chunks), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                        chunk_count=len(chunks), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                        revisions=dict(revisions or {}))
     builds = index_dir / "builds"
     tmp = builds / f".{build_id}.tmp"
     tmp.mkdir(parents=True)

@@ -18,6 +18,12 @@ def _salus(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Co
 
 @pytest.fixture(scope="module")
 def env(settings):
+    from knowledge_base.store import Store
+    from knowledge_base.transfer import import_dir
+
+    store = Store(settings.store_path)
+    if not store.latest():
+        import_dir(store, settings.content_dir, "tests")
     return {"SALUS_HOME": str(settings.home), "SALUS_GENERATOR": settings.generator}
 
 
@@ -48,7 +54,8 @@ def test_kb_validate_lists_every_problem_and_fails(tmp_path):
     (tmp_path / "en" / "salt.md").write_text("---\nid: en-salt\nlanguage: en\n---\n## A\nb\n")
     done = _salus("kb", "validate", str(tmp_path))
     assert done.returncode == 1
-    assert "missing field 'title'" in done.stderr and "missing field 'source_url'" in done.stderr
+    assert "salt.md:1: title: missing" in done.stderr
+    assert "salt.md:1: source_url: missing" in done.stderr
 
 
 def test_a_missing_index_says_how_to_build_it(tmp_path):

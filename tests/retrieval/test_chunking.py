@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from knowledge_base.document import parse_document
+from knowledge_base.validation import parse_document
 from retrieval.chunking import chunk_document
 from tests.knowledge_base.test_document import GOOD
 
 
 def test_one_chunk_per_section_with_title_and_heading():
     chunks = chunk_document(parse_document(GOOD))
-    assert [c.id for c in chunks] == ["en-salt#1", "en-salt#2"]
+    assert [c.id for c in chunks] == ["en-salt-and-sodium#1", "en-salt-and-sodium#2"]
     assert chunks[0].passage_text.startswith("Salt — Key facts\n")
 
 

@@ -47,6 +47,30 @@ def test_no_index_says_how_to_build_one(tmp_path):
         load_index(tmp_path, "x")
 
 
+class PowerCut:
+    """An Embedder whose machine loses power half-way through a build."""
+
+    def __init__(self, real):
+        self.model_id, self.dim, self.real = real.model_id, real.dim, real
+
+    def embed_queries(self, texts):
+        return self.real.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        raise KeyboardInterrupt
+
+
+def test_a_crash_during_a_build_leaves_the_live_index_serving(tmp_path, embedder, starter_docs):
+    build_index(starter_docs, embedder, tmp_path)
+    live = load_index(tmp_path, embedder.model_id)
+    edited = [dataclasses.replace(d, body=d.body + "\n\nNew.") for d in starter_docs]
+    with pytest.raises(KeyboardInterrupt):
+        build_index(edited, PowerCut(embedder), tmp_path, previous=live)
+    again = load_index(tmp_path, embedder.model_id)
+    assert again.manifest == live.manifest
+    assert not index_status(again, starter_docs).reasons
+
+
 def test_a_half_written_build_is_never_loaded(tmp_path, embedder, starter_docs):
     build_index(starter_docs, embedder, tmp_path)
     live = (tmp_path / "current").read_text()
