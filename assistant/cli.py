@@ -5,7 +5,7 @@
     salus index build | status           embed approved documents; is the index current?
     salus ask "question" [--json]        one answer
     salus chat                           a conversation in the terminal
-    salus bench pipeline                 warm start and per-stage timings, as JSON
+    salus eval retrieval | bench ...     measure quality and speed (JSON)
     salus serve                          the web app on http://127.0.0.1:7860
 """
 
@@ -75,11 +75,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--generator", help="pack name or local Hugging Face folder")
         cmd.set_defaults(run=run)
 
-    bench = sub.add_parser("bench", help="measure performance").add_subparsers()
-    pipe = bench.add_parser("pipeline", help="warm start and per-stage timings, as JSON")
-    pipe.add_argument("questions", nargs="*", help="questions (default: five fixed ones)")
-    pipe.add_argument("--generator", help="pack name or local Hugging Face folder")
-    pipe.set_defaults(run=_bench_pipeline)
+    from evals.cli import register as register_evals
+
+    register_evals(sub)
 
     serve = sub.add_parser("serve", help="the web app")
     serve.add_argument("--host")
@@ -202,14 +200,6 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
                     print(f"  [{c.n}] {c.title} — {c.source_url}")
                 history.append((message, item.text))
         print(f"  ({(time.perf_counter() - started):.1f} s)")
-
-
-def _bench_pipeline(args: argparse.Namespace, settings: Settings) -> int:
-    from evals.bench import DEFAULT_QUESTIONS, bench_pipeline
-
-    result = bench_pipeline(settings, args.questions or DEFAULT_QUESTIONS)
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
-    return 0
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

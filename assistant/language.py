@@ -25,6 +25,7 @@ _SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
 _LATIN_LANGUAGES = ("en", "fr", "es", "pt")
 _MIN_WORDS = 3
 _MIN_PROBABILITY = 0.85
+_MIN_SUPPORTED_MASS = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,31 @@ class LangdetectDetector:
         top, letters = max(counts.items(), key=lambda kv: kv[1])
         if top != "latin" and letters * 2 >= sum(counts.values()) and top in self.languages:
             return LanguageGuess(top, "script")
-        if len(text.split()) < _MIN_WORDS:
-            return LanguageGuess(fallback, "fallback")
-        for lang, prob in _langdetect_probabilities(text):
-            if lang in _LATIN_LANGUAGES and lang in self.languages:
-                if prob >= _MIN_PROBABILITY:
-                    return LanguageGuess(lang, "langdetect")
-                break
-        return LanguageGuess(fallback, "fallback")
+        hinted = _letter_hint(text, self.languages)
+        short = len(text.split()) < _MIN_WORDS
+        if short and (context_language or ui_language):
+            return LanguageGuess(hinted or fallback, "hint" if hinted else "fallback")
+        # Only our Latin-script languages compete: "pt 0.71, it 0.29" is Portuguese.
+        latin = [(lang, p) for lang, p in _langdetect_probabilities(text)
+                 if lang in _LATIN_LANGUAGES and lang in self.languages]
+        total = sum(p for _, p in latin)
+        if latin and total >= _MIN_SUPPORTED_MASS and latin[0][1] / total >= _MIN_PROBABILITY:
+            return LanguageGuess(latin[0][0], "langdetect")
+        return LanguageGuess(hinted or fallback, "hint" if hinted else "fallback")
+
+
+def _letter_hint(text: str, languages: tuple[str, ...]) -> str | None:
+    """A language that letters alone give away: ñ ¿ ¡ Spanish, ã õ Portuguese, œ è ê French.
+
+    Example:
+        >>> _letter_hint("¿y el alcohol?", ("en", "es")), _letter_hint("e o álcool", ("pt",))
+        ('es', None)
+    """
+    low = text.casefold()
+    for lang, letters in (("es", "ñ¿¡"), ("pt", "ãõ"), ("fr", "œèêëîûùÿ")):
+        if lang in languages and any(ch in low for ch in letters):
+            return lang
+    return None
 
 
 def _langdetect_probabilities(text: str) -> list[tuple[str, float]]:

@@ -35,7 +35,7 @@ from assistant.settings import Settings
 from assistant.text import renumber_citations, split_sentences, strip_citations
 from retrieval.embedder import E5Embedder, Embedder
 from retrieval.index import load_index
-from retrieval.retriever import Retriever, ScoredChunk, standalone_query
+from retrieval.retriever import Retriever, ScoredChunk, query_vector
 from safety.messages import load_messages
 from safety.output_filter import filter_sentence
 from safety.scope import ScopeClassifier
@@ -82,7 +82,7 @@ class Assistant:
         embedder = E5Embedder(threads=settings.threads)
         index = load_index(settings.index_dir, embedder.model_id)
         return cls(settings, detector=LangdetectDetector(), triage=Triage(), embedder=embedder,
-                   retriever=Retriever(index, settings.top_k, settings.min_score),
+                   retriever=Retriever(index, embedder, settings.top_k, settings.min_score),
                    generator=TransformersGenerator(model_folder(settings), settings.threads),
                    scope=ScopeClassifier(embedder))
 
@@ -125,9 +125,8 @@ class Assistant:
             yield self._finish(text, language, verdict, (), clock)
             return
 
-        query = standalone_query(message, history)
-        vector = self.embedder.embed_queries([query])[0]
-        found = self.retriever.search(vector, language)
+        vector = query_vector(self.embedder, message, history)
+        found = self.retriever.search(message, vector, language)
         t = clock.add("retrieval", t)
         prefix = messages.text(PROFESSIONAL) + "\n\n" if verdict.action == PROFESSIONAL else ""
         if not found.passages:

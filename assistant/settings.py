@@ -47,8 +47,9 @@ class Settings:
     threads: int = 2
     max_new_tokens: int = 200
     top_k: int = 4
-    # Lowest cosine score (e5, query vs passage) that still counts as relevant.
-    min_score: float = 0.80
+    # Lowest best cosine score (e5, query vs passage) that can count as relevant;
+    # see retrieval/retriever.py for the calibration.
+    min_score: float = 0.84
     host: str = "127.0.0.1"
     port: int = 7860
 

@@ -1,10 +1,10 @@
 """The search index on disk: build, swap in atomically, load, and tell if stale.
 
 Layout under `<home>/index/`: `builds/<id>/` holds `vectors.faiss`,
-`chunks.jsonl` and `manifest.json` (embedding model, dimension, and a
-fingerprint of each approved document it was built from); the file
-`current` names the live build. A build is written to a temporary folder,
-renamed when complete, and only then is `current` replaced (an atomic
+`vectors.npy`, `lexical.json` (BM25 postings), `chunks.jsonl` and `manifest.json`
+(embedding model, dimension, and a fingerprint of each approved document
+it was built from); the file `current` names the live build. A build is
+written to a temporary folder, renamed when complete, and only then is `current` replaced (an atomic
 rename), so a reader sees the old index or the new one, never half of one.
 Vectors of passages whose text did not change are reused, so a rebuild
 after one edit embeds one document's sections, not the whole base.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -29,8 +30,11 @@ from assistant.errors import IndexError_
 from knowledge_base.document import Document
 from retrieval.chunking import Chunk, chunk_document
 from retrieval.embedder import Embedder
+from retrieval.lexical import LexicalIndex
+from retrieval.vectors import make_index, prepare_loaded
 
 _KEEP_BUILDS = 2
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,15 @@ class IndexStatus:
 
 
 class SearchIndex:
-    """A loaded index: chunks and an exact inner-product FAISS index over them."""
+    """A loaded index: chunks, their vectors, FAISS over them, and BM25 postings."""
 
-    def __init__(self, manifest: Manifest, chunks: list[Chunk], faiss_index: Any) -> None:
+    def __init__(self, manifest: Manifest, chunks: list[Chunk], faiss_index: Any,
+                 lexical: LexicalIndex, vectors: np.ndarray) -> None:
         self.manifest = manifest
         self.chunks = chunks
+        self.lexical = lexical
         self._faiss = faiss_index
+        self._vectors = vectors
         self._position = {c.id: i for i, c in enumerate(chunks)}
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
@@ -84,11 +91,11 @@ class SearchIndex:
 
     def vectors_of(self, chunk_ids: Sequence[str]) -> np.ndarray:
         """The stored vectors of the given chunks, in that order."""
-        return np.stack([self._faiss.reconstruct(self._position[i]) for i in chunk_ids])
+        return self._vectors[[self._position[i] for i in chunk_ids]]
 
     def vectors(self) -> np.ndarray:
         """All stored vectors, in chunk order."""
-        return self._faiss.reconstruct_n(0, len(self.chunks))
+        return self._vectors
 
 
 def fingerprint(doc: Document) -> str:
@@ -125,12 +132,13 @@ def build_index(docs: Sequence[Document], embedder: Embedder, index_dir: Path,
     builds = index_dir / "builds"
     tmp = builds / f".{build_id}.tmp"
     tmp.mkdir(parents=True)
-    flat = faiss.IndexFlatIP(embedder.dim)
-    flat.add(matrix.astype(np.float32))
-    faiss.write_index(flat, str(tmp / "vectors.faiss"))
+    np.save(tmp / "vectors.npy", matrix.astype(np.float32))
+    faiss.write_index(make_index(matrix, embedder.dim), str(tmp / "vectors.faiss"))
     with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(dataclasses.asdict(c), ensure_ascii=False) + "\n")
+    LexicalIndex.build([c.passage_text for c in chunks], [c.language for c in chunks]).save(
+        tmp / "lexical.json")
     (tmp / "manifest.json").write_text(json.dumps(dataclasses.asdict(manifest), indent=1))
     tmp.rename(builds / build_id)
     _replace_text(index_dir / "current", build_id)
@@ -151,14 +159,22 @@ def load_index(index_dir: Path, model_id: str) -> SearchIndex:
         manifest = Manifest(**json.loads((folder / "manifest.json").read_text()))
         chunks = [Chunk(**json.loads(line))
                   for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-        flat = faiss.read_index(str(folder / "vectors.faiss"))
+        flat = prepare_loaded(faiss.read_index(str(folder / "vectors.faiss")))
+        vectors = (np.load(folder / "vectors.npy") if (folder / "vectors.npy").is_file()
+                   else flat.reconstruct_n(0, len(chunks)))
+        if (folder / "lexical.json").is_file():
+            lexical = LexicalIndex.load(folder / "lexical.json")
+        else:  # built by an older Salus: index the words now, once per load
+            log.warning("index %s has no lexical.json; run: salus index build", folder.name)
+            lexical = LexicalIndex.build([c.passage_text for c in chunks],
+                                         [c.language for c in chunks])
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"The index in {folder} is unreadable ({exc}). "
                           "Rebuild it with: salus index build") from exc
     if manifest.model_id != model_id:
         raise IndexError_(f"The index was built with {manifest.model_id}, but Salus now embeds "
                           f"with {model_id}. Rebuild it with: salus index build")
-    return SearchIndex(manifest, chunks, flat)
+    return SearchIndex(manifest, chunks, flat, lexical, vectors)
 
 
 def index_status(index: SearchIndex | None, docs: Sequence[Document]) -> IndexStatus:

@@ -1,10 +1,13 @@
 """Find the vetted passages for a question, preferring the user's language.
 
-Dense search over all languages (e5 is multilingual, so a French question
-finds the English section and the French one alike); then each hit is
-swapped for the same section of the same topic in the user's language when
-the knowledge base has it, else kept in English, else as found. Hits below
-`min_score` do not count: with none left, the answer is `no_information`.
+Two searches, fused: dense e5 search over every language (a French question
+finds the English section and the French one alike) and BM25 in the user's
+language (exact terms). Hits are grouped by (topic, section), since the same
+section in eight languages is one piece of knowledge, and the groups are
+ranked by reciprocal-rank fusion. Each chosen section is then shown in the
+user's language when the knowledge base has it, else in English. When the
+best dense score is below `min_score` nothing counts as relevant and the
+answer is `no_information`.
 """
 
 from __future__ import annotations
@@ -15,14 +18,40 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.chunking import Chunk
+from retrieval.embedder import Embedder
 from retrieval.index import SearchIndex
+from retrieval.lexical import tokenize
 
-_OVERFETCH = 24
+_DEPTH = 48
+_RRF_K = 60
+# Measured on evals/suites/retrieval.jsonl (479 questions, 8 languages), recall@1/@5:
+# dense only .923/.977; BM25 weight 1.0 .891/.962, 0.5 .916/.969, 0.25 .923/.975 with
+# better en/es/ar and slightly worse hi/zh. BM25 adds exact terms; kept at a low weight.
+LEXICAL_WEIGHT = 0.25
+# Follow-ups: the message vector plus this share of the previous question's vector.
+# On the suite's 72 follow-ups, recall@1/@5: message alone .58/.78, joined text
+# .92/.99, vector mix 0.5 .90/1.0, 0.7 .93/.99 (no generator needed).
+FOLLOW_UP_WEIGHT = 0.7
+_FOLLOW_UP_MAX_CHARS = 80
+# Relevance: e5 scores crowd together (an uncovered health question such as
+# psoriasis scores 0.85-0.88 against some passage, a covered one 0.84-0.93), so
+# dense score alone cannot tell them apart. A question counts as covered when
+# its best dense score is at least `min_score` AND its best BM25 score per query
+# term in its own language is at least LEXICAL_PER_TERM (the words are there),
+# or when its dense score alone is at least SURE_SCORE. Calibrated with
+# `salus eval retrieval` on the retrieval suite (covered) against the safety
+# suite's no_information and out_of_scope prompts: min_score 0.84, 1.3, 0.855
+# keeps 96% of covered questions and turns away 83% of the others; dense alone
+# at 0.84 keeps 99% and turns away 31%.
+LEXICAL_PER_TERM = 1.3
+SURE_SCORE = 0.855
+
+Key = tuple[str, int]  # (topic, section)
 
 
 @dataclass(frozen=True)
 class ScoredChunk:
-    """A retrieved chunk and its cosine score."""
+    """A retrieved chunk and its dense cosine score."""
 
     chunk: Chunk
     score: float
@@ -37,49 +66,110 @@ class Retrieval:
 
 
 class Retriever:
-    """Dense retrieval with same-language preference.
+    """Dense + BM25 retrieval, fused, with same-language preference.
 
     Example:
-        >>> Retriever(index, top_k=4, min_score=0.8).search(vector, "fr").passages  # doctest: +SKIP
+        >>> Retriever(index, embedder).search("sel ?", vector, "fr").passages  # doctest: +SKIP
     """
 
-    def __init__(self, index: SearchIndex, top_k: int = 4, min_score: float = 0.8) -> None:
+    def __init__(self, index: SearchIndex, embedder: Embedder, top_k: int = 4,
+                 min_score: float = 0.84, lexical_weight: float = LEXICAL_WEIGHT) -> None:
         self.index = index
+        self.embedder = embedder
         self.top_k = top_k
         self.min_score = min_score
+        self.lexical_weight = lexical_weight
         self._by_key = {(c.topic, c.section, c.language): c for c in index.chunks}
 
-    def search(self, query: np.ndarray, language: str) -> Retrieval:
-        """Passages for one query vector, in `language` where possible."""
-        hits = self.index.search(query, _OVERFETCH)
-        best = hits[0][1] if hits else 0.0
-        return Retrieval(select_passages(hits, language, self.top_k, self.min_score,
-                                         self._by_key), best)
+    def search(self, query: str, vector: np.ndarray, language: str) -> Retrieval:
+        """Passages for a query (text and vector), in `language` where possible."""
+        dense = self.index.search(vector, _DEPTH)
+        best = dense[0][1] if dense else 0.0
+        if not is_relevant(best, self.lexical_per_term(query, language), self.min_score):
+            return Retrieval((), best)
+        scores = {(c.topic, c.section): s for c, s in reversed(dense)}
+        keys = fuse(dense_keys(dense), self._lexical_keys(query, language), self.lexical_weight)
+        passages = tuple(ScoredChunk(self._localized(k, language), scores.get(k, 0.0))
+                         for k in keys[:self.top_k])
+        return Retrieval(passages, best)
+
+    def rank(self, query: str, vector: np.ndarray, language: str) -> list[Chunk]:
+        """Every retrieved section, fused order, one per topic (for evaluation)."""
+        keys = fuse(dense_keys(self.index.search(vector, _DEPTH)),
+                    self._lexical_keys(query, language), self.lexical_weight)
+        seen: set[str] = set()
+        ranked = []
+        for key in keys:
+            if key[0] not in seen:
+                seen.add(key[0])
+                ranked.append(self._localized(key, language))
+        return ranked
+
+    def lexical_per_term(self, query: str, language: str) -> float:
+        """Best BM25 score in `language`, divided by the number of query terms."""
+        hits = self.index.lexical.search(query, language, 1)
+        return hits[0][1] / max(1, len(set(tokenize(query)))) if hits else 0.0
+
+    def _lexical_keys(self, query: str, language: str) -> list[Key]:
+        hits = self.index.lexical.search(query, language, _DEPTH)
+        return _unique([(self.index.chunks[p].topic, self.index.chunks[p].section)
+                        for p, _ in hits])
+
+    def _localized(self, key: Key, language: str) -> Chunk:
+        return (self._by_key.get((*key, language)) or self._by_key.get((*key, "en"))
+                or next(c for (t, s, _), c in self._by_key.items() if (t, s) == key))
 
 
-def select_passages(hits: Sequence[tuple[Chunk, float]], language: str, k: int,
-                    min_score: float, by_key: dict[tuple[str, int, str], Chunk]
-                    ) -> tuple[ScoredChunk, ...]:
-    """Keep relevant hits, one per (topic, section), each in the best language available."""
-    chosen: dict[tuple[str, int], ScoredChunk] = {}
-    for chunk, score in hits:
-        key = (chunk.topic, chunk.section)
-        if score < min_score or key in chosen:
-            continue
-        localized = by_key.get((*key, language)) or by_key.get((*key, "en")) or chunk
-        chosen[key] = ScoredChunk(localized, score)
-        if len(chosen) == k:
-            break
-    return tuple(chosen.values())
-
-
-def standalone_query(message: str, history: Sequence[tuple[str, str]]) -> str:
-    """Make a short follow-up searchable by joining it to the previous question.
+def is_relevant(dense: float, lexical_per_term: float, min_score: float,
+                lexical_needed: float = LEXICAL_PER_TERM, sure: float = SURE_SCORE) -> bool:
+    """Does the best passage cover the question? (See the calibration note above.)
 
     Example:
-        >>> standalone_query("and for children?", [("How much activity do adults need?", "…")])
-        'How much activity do adults need? and for children?'
+        >>> [is_relevant(d, lex, 0.84) for d, lex in [(0.86, 0.0), (0.845, 2.0), (0.845, 0.5)]]
+        [True, True, False]
     """
-    if history and len(message.split()) <= 5 and len(message) <= 40:
-        return f"{history[-1][0]} {message}"
-    return message
+    return dense >= sure or (dense >= min_score and lexical_per_term >= lexical_needed)
+
+
+def dense_keys(hits: Sequence[tuple[Chunk, float]]) -> list[Key]:
+    """(topic, section) of dense hits, best first, without repeats."""
+    return _unique([(c.topic, c.section) for c, _ in hits])
+
+
+def fuse(dense: Sequence[Key], lexical: Sequence[Key], lexical_weight: float) -> list[Key]:
+    """Reciprocal-rank fusion of two rankings.
+
+    Example:
+        >>> fuse([("a", 1), ("b", 1)], [("b", 1)], 1.0)
+        [('b', 1), ('a', 1)]
+    """
+    score: dict[Key, float] = {}
+    for rank, key in enumerate(dense, start=1):
+        score[key] = score.get(key, 0.0) + 1 / (_RRF_K + rank)
+    for rank, key in enumerate(lexical, start=1):
+        score[key] = score.get(key, 0.0) + lexical_weight / (_RRF_K + rank)
+    return sorted(score, key=lambda k: -score[k])
+
+
+def is_follow_up(message: str, history: Sequence[tuple[str, str]]) -> bool:
+    """A short message after earlier turns leans on them ("and for children?").
+
+    Example:
+        >>> is_follow_up("and for children?", [("How much activity do adults need?", "…")])
+        True
+    """
+    return bool(history) and len(message) <= _FOLLOW_UP_MAX_CHARS
+
+
+def query_vector(embedder: Embedder, message: str,
+                 history: Sequence[tuple[str, str]]) -> np.ndarray:
+    """The search vector of a message; a follow-up borrows from the previous question."""
+    if not is_follow_up(message, history):
+        return embedder.embed_queries([message])[0]
+    now, before = embedder.embed_queries([message, history[-1][0]])
+    mixed = now + FOLLOW_UP_WEIGHT * before
+    return mixed / np.linalg.norm(mixed)
+
+
+def _unique(keys: Sequence[Key]) -> list[Key]:
+    return list(dict.fromkeys(keys))

@@ -85,7 +85,7 @@ def assistant(settings, embedder):
 
     index = load_index(settings.index_dir, embedder.model_id)
     bot = Assistant(settings, detector=LangdetectDetector(), triage=Triage(), embedder=embedder,
-                    retriever=Retriever(index, settings.top_k, settings.min_score),
+                    retriever=Retriever(index, embedder, settings.top_k, settings.min_score),
                     generator=TransformersGenerator(Path(settings.generator), 2),
                     scope=ScopeClassifier(embedder))
     bot.warm_up()

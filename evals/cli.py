@@ -1,0 +1,72 @@
+"""`salus eval ...` and `salus bench ...`: measurements, printed as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `eval` and `bench` commands to the `salus` parser."""
+    evals = sub.add_parser("eval", help="run an evaluation suite").add_subparsers(
+        metavar="EVAL")
+    ret = evals.add_parser("retrieval", help="recall@1, recall@5, MRR per language (JSON)")
+    ret.add_argument("--suite", type=Path, help="a retrieval suite (default: the shipped one)")
+    ret.add_argument("--out", type=Path, help="also write the JSON here")
+    ret.set_defaults(run=_eval_retrieval)
+
+    bench = sub.add_parser("bench", help="measure performance").add_subparsers(metavar="BENCH")
+    pipe = bench.add_parser("pipeline", help="warm start and per-stage timings, as JSON")
+    pipe.add_argument("questions", nargs="*", help="questions (default: five fixed ones)")
+    pipe.add_argument("--generator", help="pack name or local Hugging Face folder")
+    pipe.set_defaults(run=_bench_pipeline)
+    rb = bench.add_parser("retrieval", help="query latency and build speed vs a flat baseline")
+    rb.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000],
+                    help="synthetic collection sizes (default: 100000 1000000)")
+    rb.set_defaults(run=_bench_retrieval)
+
+
+def _retriever(settings: Settings) -> Any:
+    from retrieval.embedder import E5Embedder
+    from retrieval.index import load_index
+    from retrieval.retriever import Retriever
+
+    embedder = E5Embedder(threads=settings.threads)
+    index = load_index(settings.index_dir, embedder.model_id)
+    return Retriever(index, embedder, settings.top_k, settings.min_score)
+
+
+def _print(result: dict[str, Any], out: Path | None = None) -> None:
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+def _eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.retrieval import SUITE, evaluate, load_suite
+
+    result = evaluate(_retriever(settings), load_suite(args.suite or SUITE))
+    _print(result if args.out else {"summary": result["summary"]}, args.out)
+    return 0
+
+
+def _bench_pipeline(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.bench import DEFAULT_QUESTIONS, bench_pipeline
+
+    _print(bench_pipeline(settings, args.questions or DEFAULT_QUESTIONS).to_dict())
+    return 0
+
+
+def _bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.bench_retrieval import bench_shipped, bench_synthetic
+
+    result = {"shipped": bench_shipped(_retriever(settings))}
+    for n in args.sizes:
+        result[f"synthetic_{n}"] = bench_synthetic(n)
+    _print(result)
+    return 0
