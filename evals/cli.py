@@ -65,8 +65,9 @@ def _bench_pipeline(args: argparse.Namespace, settings: Settings) -> int:
 def _bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     from evals.bench_retrieval import bench_shipped, bench_synthetic
 
-    result = {"shipped": bench_shipped(_retriever(settings))}
+    retriever = _retriever(settings)
+    result = {"shipped": bench_shipped(retriever)}
     for n in args.sizes:
-        result[f"synthetic_{n}"] = bench_synthetic(n)
+        result[f"synthetic_{n}"] = bench_synthetic(retriever, n)
     _print(result)
     return 0
