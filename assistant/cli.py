@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument("question")
             cmd.add_argument("--json", action="store_true", help="print the Reply as JSON")
         cmd.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="language hint")
+        cmd.add_argument("--country", help="ISO country code for local help lines (e.g. FR)")
         cmd.add_argument("--generator", help="pack name or local Hugging Face folder")
         cmd.set_defaults(run=run)
 
@@ -163,7 +164,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.pipeline import Assistant
 
     bot = Assistant.from_settings(settings)
-    reply = bot.reply(args.question, ui_language=args.lang)
+    reply = bot.reply(args.question, ui_language=args.lang, country=args.country)
     if args.json:
         print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -189,7 +190,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         if not message:
             continue
         started, shown = time.perf_counter(), ""
-        for item in bot.stream(message, history, ui_language=args.lang):
+        for item in bot.stream(message, history, ui_language=args.lang, country=args.country):
             if isinstance(item, str):
                 print(item[len(shown):] if item.startswith(shown) else "\n" + item,
                       end="", flush=True)

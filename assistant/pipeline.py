@@ -20,11 +20,15 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.generation import Generator, TransformersGenerator
 from assistant.grounding import (
     check_sentence,
+    closeness,
     extractive_answer,
     is_complete,
+    passage_sentences,
     too_little_left,
 )
 from assistant.language import LangdetectDetector, LanguageDetector
@@ -36,13 +40,24 @@ from assistant.text import renumber_citations, split_sentences, strip_citations
 from retrieval.embedder import E5Embedder, Embedder
 from retrieval.index import load_index
 from retrieval.retriever import Retriever, ScoredChunk, query_vector
+from safety.helplines import helpline_text
 from safety.messages import load_messages
 from safety.output_filter import filter_sentence
 from safety.scope import ScopeClassifier
+from safety.semantic import ExemplarMatcher
 from safety.triage import Triage
-from safety.verdict import ANSWER, NO_INFORMATION, OUT_OF_SCOPE, PROFESSIONAL, Verdict
+from safety.verdict import (
+    ANSWER,
+    CRISIS,
+    EMERGENCY,
+    NO_INFORMATION,
+    OUT_OF_SCOPE,
+    PROFESSIONAL,
+    Verdict,
+)
 
 log = logging.getLogger(__name__)
+_SENTENCE_CACHE = 4096
 History = Sequence[tuple[str, str]]
 
 
@@ -75,13 +90,15 @@ class Assistant:
         self.retriever = retriever
         self.generator = generator
         self.scope = scope
+        self._sentence_cache: dict[str, tuple[list[str], np.ndarray]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
         """The real pipeline: e5 embedder, the live index, the configured generator."""
         embedder = E5Embedder(threads=settings.threads)
         index = load_index(settings.index_dir, embedder.model_id)
-        return cls(settings, detector=LangdetectDetector(), triage=Triage(), embedder=embedder,
+        triage = Triage(matcher=ExemplarMatcher(embedder, settings.home / "cache"))
+        return cls(settings, detector=LangdetectDetector(), triage=triage, embedder=embedder,
                    retriever=Retriever(index, embedder, settings.top_k, settings.min_score),
                    generator=TransformersGenerator(model_folder(settings), settings.threads),
                    scope=ScopeClassifier(embedder))
@@ -95,25 +112,30 @@ class Assistant:
         if warm is not None:
             warm()
 
-    def reply(self, message: str, history: History = (),
-              ui_language: str | None = None) -> Reply:
+    def reply(self, message: str, history: History = (), ui_language: str | None = None,
+              country: str | None = None) -> Reply:
         """The complete Reply for `message`."""
         final = None
-        for item in self.stream(message, history, ui_language):
+        for item in self.stream(message, history, ui_language, country):
             final = item
         assert isinstance(final, Reply)
         return final
 
-    def stream(self, message: str, history: History = (),
-               ui_language: str | None = None) -> Iterator[str | Reply]:
-        """Yield the text shown so far as it grows, then the final Reply."""
+    def stream(self, message: str, history: History = (), ui_language: str | None = None,
+               country: str | None = None) -> Iterator[str | Reply]:
+        """Yield the text shown so far as it grows, then the final Reply.
+
+        `country` (ISO code, chosen by the user) adds that country's vetted
+        emergency number and help lines to crisis and emergency replies.
+        """
         clock = _Clock()
         log.debug("message: %s", message)
         t = time.perf_counter()
         context = self.detector.detect(history[-1][0]).language if history else None
         guess = self.detector.detect(message, context, ui_language)
         t = clock.add("language", t)
-        verdict = self.triage.check(message, history)
+        message_vector = self.embedder.embed_queries([message])[0]
+        verdict = self.triage.check(message, history, message_vector)
         t = clock.add("safety_in", t)
         # Too short to tell? The language of the matched safety phrases says it.
         language = verdict.language if guess.method == "fallback" and verdict.language \
@@ -121,11 +143,13 @@ class Assistant:
         messages = load_messages(language)
         if verdict.action not in (ANSWER, PROFESSIONAL):
             text = messages.text(verdict.action)
+            if verdict.action in (CRISIS, EMERGENCY) and country:
+                text = f"{text}\n\n{helpline_text(country, messages.language)}".strip()
             yield text
             yield self._finish(text, language, verdict, (), clock)
             return
 
-        vector = query_vector(self.embedder, message, history)
+        vector = query_vector(self.embedder, message, history, message_vector)
         found = self.retriever.search(message, vector, language)
         t = clock.add("retrieval", t)
         prefix = messages.text(PROFESSIONAL) + "\n\n" if verdict.action == PROFESSIONAL else ""
@@ -146,7 +170,7 @@ class Assistant:
     def _answer(self, question: str, language: str, passages: Sequence[ScoredChunk],
                 prefix: str, verdict: Verdict, clock: _Clock) -> Iterator[str | Reply]:
         texts = [p.chunk.passage_text for p in passages]
-        passage_vectors = self.retriever.index.vectors_of([p.chunk.id for p in passages])
+        nearest = [self._sentences_of(p.chunk.id, p.chunk.text) for p in passages]
         urls = sorted({p.chunk.source_url for p in passages})
         template = load_template(language)
         numbering: dict[int, int] = {}
@@ -162,7 +186,8 @@ class Assistant:
             if strip_citations(sentence) in (strip_citations(s) for s in shown):
                 return False  # small models repeat themselves
             vector = self.embedder.embed_passages([strip_citations(sentence)])[0]
-            check = check_sentence(sentence, texts, (passage_vectors @ vector).tolist())
+            check = check_sentence(sentence, texts,
+                                   [closeness(vector, sents, vecs) for sents, vecs in nearest])
             t1 = clock.add("grounding", t0)
             if not check.supported:
                 log.debug("dropped sentence (%s)", check.reason)
@@ -210,6 +235,15 @@ class Assistant:
         cites = tuple(Citation(n, c.doc_id, c.title, c.source_url, c.reviewed_on)
                       for n, c in sorted(by_new.items()))
         yield self._finish(text, language, verdict, cites, clock)
+
+    def _sentences_of(self, chunk_id: str, text: str) -> tuple[list[str], np.ndarray]:
+        """A passage's sentences and their vectors, embedded once per process."""
+        if chunk_id not in self._sentence_cache:
+            if len(self._sentence_cache) > _SENTENCE_CACHE:
+                self._sentence_cache.clear()
+            sentences = passage_sentences(text)
+            self._sentence_cache[chunk_id] = (sentences, self.embedder.embed_passages(sentences))
+        return self._sentence_cache[chunk_id]
 
     def _finish(self, text: str, language: str, verdict: Verdict,
                 cites: tuple[Citation, ...], clock: _Clock) -> Reply:

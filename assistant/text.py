@@ -15,7 +15,10 @@ _SENTENCE = re.compile(
     r"[^.!?。！？؟।\n]*(?:[.!?。！？؟।]+|\n|$)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*", re.UNICODE)
 _CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Python's \w leaves out combining marks, which would cut Hindi words at every
+# vowel sign ("मलेरिया" -> "मल", "र", "य"); the marks of our scripts are added.
+WORD = re.compile("[\\w\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670"
+                  "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962-\u0963]+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -86,9 +89,11 @@ def content_tokens(text: str) -> set[str]:
     Example:
         >>> sorted(content_tokens("少吃盐"))
         ['吃盐', '少吃']
+        >>> sorted(content_tokens("मलेरिया कैसे फैलता है"))
+        ['कैसे', 'फैलता', 'मलेरिया']
     """
     tokens: set[str] = set()
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+    for word in WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
         if any("\u3400" <= ch <= "\u9fff" for ch in word):
             tokens.update(word[i:i + 2] for i in range(max(1, len(word) - 1)))
         elif len(word) > 2 and not word.isdigit():

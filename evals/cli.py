@@ -19,6 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     ret.add_argument("--out", type=Path, help="also write the JSON here")
     ret.set_defaults(run=_eval_retrieval)
 
+    pairs = evals.add_parser("grounding-pairs", help="grounding check on labelled pairs")
+    pairs.set_defaults(run=_eval_pairs)
+
+    saf = evals.add_parser("safety", help="actions by action x language, per-case results")
+    saf.add_argument("--suite", type=Path, help="a safety suite (default: the shipped one)")
+    saf.add_argument("--out", type=Path, help="folder for results.json (default: print)")
+    saf.add_argument("--generator", help="pack name or local Hugging Face folder")
+    saf.set_defaults(run=_eval_safety)
+
     bench = sub.add_parser("bench", help="measure performance").add_subparsers(metavar="BENCH")
     pipe = bench.add_parser("pipeline", help="warm start and per-stage timings, as JSON")
     pipe.add_argument("questions", nargs="*", help="questions (default: five fixed ones)")
@@ -52,6 +61,36 @@ def _eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
 
     result = evaluate(_retriever(settings), load_suite(args.suite or SUITE))
     _print(result if args.out else {"summary": result["summary"]}, args.out)
+    return 0
+
+
+def _eval_pairs(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.grounding_pairs import evaluate_pairs
+    from retrieval.embedder import E5Embedder
+
+    _print({"right_share": evaluate_pairs(E5Embedder(threads=settings.threads))})
+    return 0
+
+
+def _eval_safety(args: argparse.Namespace, settings: Settings) -> int:
+    import sys
+
+    from assistant.pipeline import Assistant
+    from evals.safety import SUITE, load_suite, run_suite
+
+    bot = Assistant.from_settings(settings)
+    bot.warm_up()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = run_suite(bot, load_suite(args.suite or SUITE), progress)
+    print(file=sys.stderr)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "results.json").write_text(json.dumps(result, ensure_ascii=False,
+                                                          indent=1), encoding="utf-8")
+    _print({"summary": result["summary"]})
     return 0
 
 

@@ -9,13 +9,13 @@ assistant does.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evals.jsonl import history, read_cases
 from retrieval.retriever import Retriever, query_vector
 
 SUITE = Path(__file__).parent / "suites" / "retrieval.jsonl"
@@ -34,18 +34,9 @@ class RetrievalCase:
 
 def load_suite(path: Path = SUITE) -> list[RetrievalCase]:
     """Read a retrieval suite; ValueError names the line that is wrong."""
-    cases = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            cases.append(RetrievalCase(raw["id"], raw["language"], raw["question"],
-                                       tuple(raw["relevant"]),
-                                       tuple(tuple(t) for t in raw.get("history", []))))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{n}: not a retrieval case ({exc}); see DESIGN.md") from exc
-    return cases
+    return read_cases(path, lambda raw: RetrievalCase(
+        raw["id"], raw["language"], raw["question"], tuple(raw["relevant"]), history(raw)),
+        "retrieval")
 
 
 def rank_of(topics: Sequence[str], doc_ids: Sequence[str], relevant: Sequence[str]) -> int:

@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.text import WORD
 from safety.normalize import normalize
 
-_WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _K1, _B = 1.2, 0.75
 
@@ -35,7 +35,7 @@ def tokenize(text: str) -> list[str]:
     """
     folded = normalize(text).replace("\u093c", "").replace("\u0901", "\u0902")
     tokens: list[str] = []
-    for word in _WORD.findall(folded):
+    for word in WORD.findall(folded):
         for part in re.split(f"({_CJK.pattern})", word):
             if not part:
                 continue

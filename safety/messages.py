@@ -23,6 +23,11 @@ class Messages:
 
     language: str
     texts: dict[str, str]
+    sections: dict[str, dict[str, str]]
+
+    def texts_of(self, section: str) -> dict[str, str]:
+        """The strings of a multi-key section (e.g. 'helplines')."""
+        return self.sections[section]
 
     def text(self, key: str) -> str:
         """The text for `key`; KeyError names the file to fix."""
@@ -40,4 +45,5 @@ def load_messages(language: str, directory: Path = MESSAGES_DIR) -> Messages:
         path, language = directory / "en.toml", "en"
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    return Messages(language, {k: v["text"].strip() for k, v in data.items()})
+    return Messages(language, {k: v["text"].strip() for k, v in data.items() if "text" in v},
+                    {k: dict(v) for k, v in data.items() if "text" not in v})

@@ -1,12 +1,15 @@
 """Input triage: decide, before any retrieval or generation, what a message needs.
 
-Order matters and leans to safety: crisis first (in doubt, crisis), then an
-acute emergency, then a harmful or manipulative request, then a request for
-personal medical advice; everything else may be answered. A bare crisis term
-("suicide") counts as crisis unless the message is plainly about someone
-else or asks for information ("warning signs of suicide in a friend").
-A crisis said earlier in the conversation keeps short replies after it
-("yes", "nobody would care") in the crisis path.
+Two readers, both multilingual: curated phrase lists (exact, evasion-proof
+after normalization) and the nearest curated example messages (semantic,
+catches what no list has). Either can raise a concern; the order leans to
+safety: crisis first (in doubt, crisis), then an acute emergency, then a
+harmful or manipulative request, then a request for personal medical
+advice; everything else may be answered. A bare crisis term ("suicide")
+counts as crisis unless the message is plainly about someone else or asks
+for information ("warning signs of suicide in a friend"). A crisis said
+earlier in the conversation keeps short replies after it ("yes", "nobody
+would care") in the crisis path.
 """
 
 from __future__ import annotations
@@ -14,37 +17,101 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from safety.lexicon import Hit, Lexicon, load_lexicon
+from safety.semantic import ActionScores, ExemplarMatcher
 from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY, PROFESSIONAL, Verdict
 
 _SHORT_TURN_WORDS = 6
+# The nearest examples raise a concern when their mean cosine reaches
+# MIN_SEMANTIC (MIN_CRISIS for crisis: lower, leaning to recall). BONUS is added
+# to an action's score before the nearest action is chosen. Chosen on the
+# even-numbered half of evals/suites/safety.jsonl (673 cases, 8 languages) and
+# checked on the odd half: phrase lists alone gave crisis recall 0.36, overall
+# 0.55; with examples, odd half: crisis 0.96, emergency 0.98, decline 0.89,
+# benign refused 2.8%, overall 0.93. Larger bonuses bought crisis recall with
+# more refused benign questions.
+BONUS = {CRISIS: 0.0, EMERGENCY: 0.0, DECLINE: 0.0, PROFESSIONAL: 0.0}
+MIN_SEMANTIC = 0.88
+MIN_CRISIS = 0.86
+# Tried: calling it crisis whenever crisis is within 0.01-0.03 of the nearest
+# action. It lifted crisis recall to 0.98-1.0 but sent emergencies (0.54-0.91)
+# and benign questions (5.6% refused) to the crisis reply; not taken.
+_PRECEDENCE = (CRISIS, EMERGENCY, DECLINE, PROFESSIONAL)
 
 
 class Triage:
-    """Lexicon-based triage into the shared actions.
+    """Phrase lists plus nearest examples, into the shared actions.
 
     Example:
         >>> Triage().check("I want to end my life").action
         'crisis_support'
     """
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None,
+                 matcher: ExemplarMatcher | None = None) -> None:
         self._lexicon = lexicon
+        self.matcher = matcher
 
     def warm_up(self) -> None:
-        """Load the phrase lists (fast; done on first use otherwise)."""
+        """Load the phrase lists and the example vectors."""
         if self._lexicon is None:
             self._lexicon = load_lexicon()
+        if self.matcher is not None:
+            self.matcher.warm_up()
 
-    def check(self, message: str, history: Sequence[tuple[str, str]] = ()) -> Verdict:
-        """The verdict for `message`, given earlier (user, assistant) turns."""
+    def check(self, message: str, history: Sequence[tuple[str, str]] = (),
+              vector: np.ndarray | None = None) -> Verdict:
+        """The verdict for `message` (its query vector if already embedded)."""
+        verdict = self._one(message, vector)
+        if verdict.action == ANSWER and _is_short(message) and (
+                any(self._one(user, None).action == CRISIS for user, _ in history)
+                or (history and self._about_crisis(history[-1][1]))):
+            return Verdict(CRISIS, "crisis_context", ("the conversation is about a crisis",),
+                           verdict.language)
+        return verdict
+
+    def _about_crisis(self, assistant_turn: str) -> bool:
+        """Was the last reply about a crisis ("are you thinking of ending your life?")."""
+        if self.matcher is None or not assistant_turn.strip():
+            return False
+        vector = self.matcher.embedder.embed_queries([assistant_turn])[0]
+        return self.matcher.score(vector).scores.get(CRISIS, 0.0) >= MIN_CRISIS
+
+    def _one(self, message: str, vector: np.ndarray | None) -> Verdict:
         self.warm_up()
         assert self._lexicon is not None
         verdict = decide(self._lexicon.find(message))
-        if verdict.action == ANSWER and _is_short(message) and any(
-                decide(self._lexicon.find(user)).action == CRISIS for user, _ in history):
-            return Verdict(CRISIS, "crisis_context", ("earlier turn expressed a crisis",))
-        return verdict
+        if self.matcher is None or not message.strip():
+            return verdict
+        if vector is None:
+            vector = self.matcher.embedder.embed_queries([message])[0]
+        return combine(verdict, self.matcher.score(vector))
+
+
+def combine(lexical: Verdict, semantic: ActionScores) -> Verdict:
+    """The stricter of the phrase-list verdict and the nearest-examples verdict.
+
+    Example:
+        >>> combine(Verdict(ANSWER), ActionScores({ANSWER: 0.88, CRISIS: 0.89})).action
+        'crisis_support'
+        >>> combine(Verdict(ANSWER), ActionScores({ANSWER: 0.93, CRISIS: 0.87})).action
+        'answer'
+    """
+    if not semantic.scores:
+        return lexical
+    boosted = {a: s + BONUS.get(a, 0.0) for a, s in semantic.scores.items()}
+    nearest = max(boosted, key=lambda a: boosted[a])
+    needed = MIN_CRISIS if nearest == CRISIS else MIN_SEMANTIC
+    if nearest not in _PRECEDENCE or semantic.scores[nearest] < needed:
+        return lexical
+    if lexical.action in _PRECEDENCE and (
+            _PRECEDENCE.index(lexical.action) <= _PRECEDENCE.index(nearest)):
+        return lexical
+    reason = f"examples:{nearest}:{semantic.scores[nearest]:.3f}"
+    return Verdict(nearest, f"similar_to_{nearest}", (*lexical.reasons, reason),
+                   lexical.language)
 
 
 def decide(hits: Sequence[Hit]) -> Verdict:

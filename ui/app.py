@@ -14,6 +14,8 @@ from typing import Any
 from assistant.pipeline import Assistant
 from assistant.reply import Reply
 from assistant.settings import Settings
+from safety.helplines import load_countries
+from safety.verdict import CRISIS
 from ui.formatting import history_pairs, sources_markdown
 from ui.locales import Locale, available_locales, load_locale
 
@@ -28,7 +30,9 @@ _SET_DIRECTION = """(lang) => {
 }"""
 
 
-_CSS = "[dir=rtl] .prose, [dir=rtl] textarea { text-align: right; }"
+_CSS = ("[dir=rtl] .prose, [dir=rtl] textarea { text-align: right; }\n"
+        "#salus-crisis-banner { background: #fde8e8; border-left: 6px solid #c81e1e;"
+        " padding: 0.5em 1em; }")
 # Options for `launch()` wherever the app is served (here and in the browser tests).
 LAUNCH_OPTIONS: dict[str, Any] = {"footer_links": ["settings"], "css": _CSS}
 
@@ -43,6 +47,7 @@ def build_app(assistant: Assistant) -> Any:
 
     locales = available_locales()
     en = load_locale("en")
+    countries = sorted(load_countries().values(), key=lambda c: c.name)
     with gr.Blocks(title="Salus") as app:
         with gr.Row():
             header = gr.Markdown(_header(en), elem_id="salus-header")
@@ -50,6 +55,10 @@ def build_app(assistant: Assistant) -> Any:
                                    value="en", label=en.language_label, elem_id="salus-language",
                                    scale=0, min_width=180)
         about = gr.Markdown(en.about, elem_id="salus-about")
+        country = gr.Dropdown(choices=[("—", "")] + [(f"{c.name} ({c.code})", c.code)
+                                                    for c in countries],
+                              value="", label=en.country_label, elem_id="salus-country")
+        banner = gr.Markdown("", visible=False, elem_id="salus-crisis-banner")
         chat = gr.Chatbot(elem_id="salus-chat", height=420, placeholder=en.thinking,
                           show_label=False)
         sources = gr.Markdown("", elem_id="salus-sources")
@@ -61,39 +70,46 @@ def build_app(assistant: Assistant) -> Any:
         examples = gr.Dataset(components=[box], samples=[[q] for q in en.examples],
                               label=en.examples_label, elem_id="salus-examples")
 
-        def respond(message: str, messages: list[dict[str, Any]], lang: str
-                    ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+        def respond(message: str, messages: list[dict[str, Any]], lang: str, where: str
+                    ) -> Iterator[tuple[Any, ...]]:
+            hidden = gr.update(value="", visible=False)
             if not message or not message.strip():
-                yield messages, "", ""
+                yield messages, "", "", hidden
                 return
             history = history_pairs(messages)
             messages = [*messages, {"role": "user", "content": message},
                         {"role": "assistant", "content": load_locale(lang).thinking}]
-            yield messages, "", ""
-            for item in assistant.stream(message, history, ui_language=lang):
+            yield messages, "", "", hidden
+            for item in assistant.stream(message, history, ui_language=lang,
+                                         country=where or None):
                 if isinstance(item, Reply):
                     messages[-1] = {"role": "assistant", "content": item.text}
-                    yield messages, sources_markdown(item.citations, load_locale(lang)), ""
+                    shown = gr.update(value=f"### {load_locale(item.language).crisis_banner}",
+                                      visible=True) if item.action == CRISIS else hidden
+                    yield (messages, sources_markdown(item.citations, load_locale(lang)), "",
+                           shown)
                 else:
                     messages[-1] = {"role": "assistant", "content": item}
-                    yield messages, "", ""
+                    yield messages, "", "", gr.update()
 
         def localize(lang: str) -> tuple[Any, ...]:
             loc = load_locale(lang)
             return (_header(loc), loc.about,
                     gr.update(placeholder=loc.placeholder),
                     gr.update(value=loc.send), gr.update(value=loc.clear),
-                    gr.update(label=loc.language_label),
+                    gr.update(label=loc.language_label), gr.update(label=loc.country_label),
                     gr.update(rtl=loc.direction == "rtl", placeholder=loc.thinking),
                     gr.update(samples=[[q] for q in loc.examples], label=loc.examples_label))
 
-        outputs = [chat, sources, box]
-        box.submit(respond, [box, chat, language], outputs, api_name="ask")
-        send.click(respond, [box, chat, language], outputs, api_visibility="private")
-        clear.click(lambda: ([], ""), None, [chat, sources], api_visibility="private")
+        inputs = [box, chat, language, country]
+        outputs = [chat, sources, box, banner]
+        box.submit(respond, inputs, outputs, api_name="ask")
+        send.click(respond, inputs, outputs, api_visibility="private")
+        clear.click(lambda: ([], "", gr.update(visible=False)), None, [chat, sources, banner],
+                    api_visibility="private")
         examples.click(lambda sample: sample[0], examples, box, api_visibility="private")
         language.change(localize, language,
-                        [header, about, box, send, clear, language, chat, examples],
+                        [header, about, box, send, clear, language, country, chat, examples],
                         api_visibility="private", js=_SET_DIRECTION)
     return app
 

@@ -26,6 +26,8 @@ class Locale:
     language_label: str
     sources_label: str
     reviewed_label: str
+    country_label: str
+    crisis_banner: str
     examples_label: str
     examples: tuple[str, ...]
     thinking: str

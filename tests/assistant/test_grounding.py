@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from assistant.grounding import check_sentence, extractive_answer, too_little_left
+from assistant.grounding import Closeness, check_sentence, extractive_answer, too_little_left
 
 PASSAGES = [
     "Physical activity — Key facts\nAdults aged 18–64 should do at least 150–300 minutes "
@@ -55,8 +55,19 @@ def test_a_citation_alone_does_not_make_filler_supported():
     assert not check_sentence("You're right! [1]", PASSAGES).supported
 
 
-def test_similarity_lets_a_translation_count_as_support():
-    sentence = "Los adultos necesitan al menos 150 minutos a la semana [1]."
-    assert not check_sentence(sentence, PASSAGES).supported
-    assert check_sentence(sentence, PASSAGES, similarity=[0.86, 0.79]).supported
-    assert not check_sentence(sentence, PASSAGES, similarity=[0.80, 0.79]).supported
+def test_without_closeness_only_words_and_figures_decide():
+    assert check_sentence("Adults should do at least 150–300 minutes of moderate activity a "
+                          "week [1].", PASSAGES).supported
+
+
+def test_a_sentence_far_from_every_passage_sentence_is_dropped():
+    sentence = "Adults should do at least 150 minutes of moderate-intensity activity a week [1]."
+    assert check_sentence(sentence, PASSAGES, [Closeness(0.93), Closeness(0.8)]).supported
+    assert not check_sentence(sentence, PASSAGES, [Closeness(0.85), Closeness(0.8)]).supported
+
+
+def test_repeating_a_quoted_myth_is_not_support():
+    passage = ['- **"Brown sugar is healthy."** Not true: brown sugar is still sugar.']
+    check = check_sentence("Brown sugar is healthy [1].", passage,
+                           [Closeness(0.95, nearest_is_myth=True)])
+    assert not check.supported and "myth" in check.reason

@@ -68,3 +68,14 @@ def test_awkward_input_is_triaged(name, text):
 def test_phrases_match_at_word_boundaries_except_in_chinese():
     assert not contains_phrase("a diet plan", "die")
     assert contains_phrase("我想自杀了", "自杀")
+
+
+def test_help_lines_appear_only_for_a_chosen_country():
+    from safety.helplines import helpline_text, load_countries
+
+    assert helpline_text(None, "en") == ""
+    assert "3114" in helpline_text("FR", "fr") and "112" in helpline_text("FR", "fr")
+    countries = load_countries()
+    assert len(countries) >= 30
+    assert all(h.source_url.startswith("https://") for c in countries.values()
+               for h in c.helplines)

@@ -78,3 +78,17 @@ def test_the_language_picker_localizes_the_page_right_to_left_for_arabic(url, br
     assert page.locator("#salus-input textarea").get_attribute("placeholder") != (
         "Ask a health question…")
     page.screenshot(path=str(ARTIFACTS / "chat-arabic.png"), full_page=True)
+
+
+def test_a_crisis_shows_the_banner_and_the_help_line_of_the_chosen_country(url, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    page.goto(url)
+    page.locator("#salus-country input").click()
+    page.get_by_role("option", name="France (FR)").click()
+    box = page.locator("#salus-input textarea")
+    box.fill("I want to kill myself")
+    box.press("Enter")
+    page.locator("#salus-crisis-banner", has_text="emergency number").wait_for(timeout=30_000)
+    answer = page.locator("#salus-chat").inner_text()
+    assert "3114" in answer and "findahelpline.com" in answer
+    page.screenshot(path=str(ARTIFACTS / "crisis-france.png"), full_page=True)
