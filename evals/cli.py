@@ -19,6 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ret.add_argument("--out", type=Path, help="also write the JSON here")
     ret.set_defaults(run=_eval_retrieval)
 
+    gr = evals.add_parser("grounding", help="faithfulness, fact recall, language, citations")
+    gr.add_argument("--suite", type=Path, help="an answers suite (default: the shipped one)")
+    gr.add_argument("--per-language", type=int, help="only the first N questions of each")
+    gr.add_argument("--out", type=Path, help="folder for results.json")
+    gr.add_argument("--generator", help="pack name or local Hugging Face folder")
+    gr.set_defaults(run=_eval_grounding)
+
     pairs = evals.add_parser("grounding-pairs", help="grounding check on labelled pairs")
     pairs.set_defaults(run=_eval_pairs)
 
@@ -64,6 +71,34 @@ def _eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _progress(done: int, total: int) -> None:
+    import sys
+
+    print(f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def _write(out: Path | None, result: dict[str, Any]) -> None:
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                          encoding="utf-8")
+
+
+def _eval_grounding(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.pipeline import Assistant
+    from evals.grounding import SUITE, load_suite, run_suite
+    from knowledge_base.loader import load_documents
+
+    bot = Assistant.from_settings(settings)
+    bot.warm_up()
+    documents = {d.id: d.body for d in load_documents(settings.content_dir)}
+    result = run_suite(bot, load_suite(args.suite or SUITE, args.per_language), documents,
+                       _progress)
+    _write(args.out, result)
+    _print({"generator": settings.generator, "summary": result["summary"]})
+    return 0
+
+
 def _eval_pairs(args: argparse.Namespace, settings: Settings) -> int:
     from evals.grounding_pairs import evaluate_pairs
     from retrieval.embedder import E5Embedder
@@ -73,23 +108,13 @@ def _eval_pairs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval_safety(args: argparse.Namespace, settings: Settings) -> int:
-    import sys
-
     from assistant.pipeline import Assistant
     from evals.safety import SUITE, load_suite, run_suite
 
     bot = Assistant.from_settings(settings)
     bot.warm_up()
-
-    def progress(done: int, total: int) -> None:
-        print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
-
-    result = run_suite(bot, load_suite(args.suite or SUITE), progress)
-    print(file=sys.stderr)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "results.json").write_text(json.dumps(result, ensure_ascii=False,
-                                                          indent=1), encoding="utf-8")
+    result = run_suite(bot, load_suite(args.suite or SUITE), _progress)
+    _write(args.out, result)
     _print({"summary": result["summary"]})
     return 0
 
