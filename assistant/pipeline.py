@@ -222,8 +222,8 @@ class Assistant:
             if is_complete(sentence):
                 release(sentence)
 
-        if too_little_left(shown, written):
-            log.info("generated answer too thin after grounding; using the passage itself")
+        if too_little_left(shown, written) or self._wrong_language(shown, language):
+            log.info("generated answer too thin or in another language; using the passages")
             picked = extractive_answer(question, [p.chunk.text for p in passages])
             numbering = {}
             for _, n in picked:
@@ -235,6 +235,11 @@ class Assistant:
         cites = tuple(Citation(n, c.doc_id, c.title, c.source_url, c.reviewed_on)
                       for n, c in sorted(by_new.items()))
         yield self._finish(text, language, verdict, cites, clock)
+
+    def _wrong_language(self, shown: Sequence[str], language: str) -> bool:
+        """True when the shown answer is confidently in another language than asked."""
+        guess = self.detector.detect(strip_citations(" ".join(shown)))
+        return guess.method != "fallback" and guess.language != language
 
     def _sentences_of(self, chunk_id: str, text: str) -> tuple[list[str], np.ndarray]:
         """A passage's sentences and their vectors, embedded once per process."""

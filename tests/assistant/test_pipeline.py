@@ -118,3 +118,11 @@ def test_the_reply_serializes_as_in_the_design(assistant):
     assert set(data) == {"text", "language", "action", "citations", "safety", "timings_ms"}
     assert set(data["timings_ms"]) == {"language", "safety_in", "retrieval", "generation",
                                        "grounding", "safety_out", "total"}
+
+
+def test_an_answer_in_the_wrong_language_is_replaced_by_the_passages_own_words(assistant):
+    bot = _with(assistant, "Adults should do at least 150–300 minutes of moderate-intensity "
+                "aerobic physical activity a week [1].")
+    reply = bot.reply("Combien d'activité physique faut-il aux adultes chaque semaine ?")
+    assert reply.language == "fr" and "150" in reply.text
+    assert "Adults should" not in reply.text and "adultes" in reply.text.lower()
