@@ -67,8 +67,10 @@ def build_app(assistant: Assistant) -> Any:
                              elem_id="salus-input", autofocus=True)
             send = gr.Button(en.send, variant="primary", scale=1, elem_id="salus-send")
             clear = gr.Button(en.clear, scale=1, elem_id="salus-clear")
+        # A Dataset's label does not follow gr.update, so the heading is its own Markdown.
+        examples_heading = gr.Markdown(f"**{en.examples_label}**", elem_id="salus-examples-label")
         examples = gr.Dataset(components=[box], samples=[[q] for q in en.examples],
-                              label=en.examples_label, elem_id="salus-examples")
+                              show_label=False, elem_id="salus-examples")
 
         def respond(message: str, messages: list[dict[str, Any]], lang: str, where: str
                     ) -> Iterator[tuple[Any, ...]]:
@@ -99,7 +101,7 @@ def build_app(assistant: Assistant) -> Any:
                     gr.update(value=loc.send), gr.update(value=loc.clear),
                     gr.update(label=loc.language_label), gr.update(label=loc.country_label),
                     gr.update(rtl=loc.direction == "rtl", placeholder=loc.thinking),
-                    gr.update(samples=[[q] for q in loc.examples], label=loc.examples_label))
+                    gr.update(samples=[[q] for q in loc.examples]), f"**{loc.examples_label}**")
 
         inputs = [box, chat, language, country]
         outputs = [chat, sources, box, banner]
@@ -109,7 +111,8 @@ def build_app(assistant: Assistant) -> Any:
                     api_visibility="private")
         examples.click(lambda sample: sample[0], examples, box, api_visibility="private")
         language.change(localize, language,
-                        [header, about, box, send, clear, language, country, chat, examples],
+                        [header, about, box, send, clear, language, country, chat, examples,
+                         examples_heading],
                         api_visibility="private", js=_SET_DIRECTION)
     return app
 

@@ -75,6 +75,7 @@ def test_the_language_picker_localizes_the_page_right_to_left_for_arabic(url, br
     page.get_by_role("option", name="العربية").click()
     page.get_by_text("منظمة الصحة العالمية").first.wait_for()
     assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.locator("#salus-examples-label", has_text="أمثلة").wait_for()
     assert page.locator("#salus-input textarea").get_attribute("placeholder") != (
         "Ask a health question…")
     page.screenshot(path=str(ARTIFACTS / "chat-arabic.png"), full_page=True)
