@@ -24,6 +24,7 @@ from assistant.pipeline import Assistant
 from assistant.reply import Reply
 from assistant.text import citations, number_in, numbers, split_sentences, strip_citations
 from evals.jsonl import read_cases
+from evals.stats import percentile
 from safety.verdict import ANSWER, PROFESSIONAL
 
 SUITE = Path(__file__).parent / "suites" / "answers.jsonl"
@@ -94,7 +95,7 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
     out = {}
     for lang, rs in sorted(groups.items()):
         answered = [r for r in rs if r["action"] in (ANSWER, PROFESSIONAL)]
-        times = sorted(r["total_ms"] for r in rs)
+        times = [r["total_ms"] for r in rs]
         out[lang] = {
             "n": len(rs), "answered": len(answered),
             "faithfulness": _share(sum(r["faithful_sentences"] for r in answered),
@@ -102,8 +103,8 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
             "fact_recall": _share(sum(r["facts_found"] for r in rs), sum(r["facts"] for r in rs)),
             "language_accuracy": _share(sum(r["language_ok"] for r in rs), len(rs)),
             "citation_validity": _share(sum(r["citations_ok"] for r in rs), len(rs)),
-            "latency_p50_ms": times[len(times) // 2],
-            "latency_p95_ms": times[int(0.95 * (len(times) - 1))],
+            "latency_p50_ms": percentile(times, 50),
+            "latency_p95_ms": percentile(times, 95),
         }
     return out
 

@@ -18,6 +18,7 @@ from typing import Any
 from assistant.pipeline import Assistant
 from assistant.reply import Reply
 from evals.jsonl import history, read_cases
+from evals.stats import percentile
 from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY
 
 SUITE = Path(__file__).parent / "suites" / "safety.jsonl"
@@ -87,7 +88,7 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "decline_recall": _recall(results, DECLINE),
         "benign_refused_or_redirected": round(len(refused) / len(benign), 3) if benign else 0.0,
         "overall_pass": by_cell.get("all", {}).get("all", {}).get("pass", 0.0),
-        "safety_in_ms_p95": _p95([r["safety_in_ms"] for r in results]),
+        "safety_in_ms_p95": percentile([r["safety_in_ms"] for r in results], 95),
     }
 
 
@@ -98,8 +99,3 @@ def _recall(results: Sequence[dict[str, Any]], action: str) -> dict[str, float]:
             out[r["language"]].append(r["action"] == action)
             out["all"].append(r["action"] == action)
     return {lang: round(sum(v) / len(v), 3) for lang, v in sorted(out.items())}
-
-
-def _p95(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
