@@ -77,7 +77,8 @@ class Triage:
         if self.matcher is None or not assistant_turn.strip():
             return False
         vector = self.matcher.embedder.embed_queries([assistant_turn])[0]
-        return self.matcher.score(vector).scores.get(CRISIS, 0.0) >= MIN_CRISIS
+        nearest, score = self.matcher.score(vector).best()
+        return nearest == CRISIS and score >= MIN_CRISIS
 
     def _one(self, message: str, vector: np.ndarray | None) -> Verdict:
         self.warm_up()
