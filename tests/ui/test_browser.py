@@ -93,3 +93,21 @@ def test_a_crisis_shows_the_banner_and_the_help_line_of_the_chosen_country(url, 
     answer = page.locator("#salus-chat").inner_text()
     assert "3114" in answer and "findahelpline.com" in answer
     page.screenshot(path=str(ARTIFACTS / "crisis-france.png"), full_page=True)
+
+
+def test_a_question_in_arabic_gets_a_cited_answer_in_arabic(url, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(url)
+    page.locator("#salus-language input").click()
+    page.get_by_role("option", name="العربية").click()
+    page.get_by_text("منظمة الصحة العالمية").first.wait_for()
+    box = page.locator("#salus-input textarea")
+    box.fill("كم دقيقة من النشاط البدني يحتاج البالغون في الأسبوع؟")
+    box.press("Enter")
+    page.locator("#salus-sources a").first.wait_for(timeout=120_000)
+    answer = page.locator("#salus-chat").inner_text()
+    assert "150" in answer and "[1]" in answer
+    assert any("\u0600" <= ch <= "\u06ff" for ch in answer.split("؟", 1)[-1])
+    assert page.locator("#salus-sources a").first.get_attribute("href").startswith(
+        "https://www.who.int/")
+    page.screenshot(path=str(ARTIFACTS / "chat-answer-ar.png"), full_page=True)
