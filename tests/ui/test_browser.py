@@ -51,14 +51,27 @@ def browser():
         b.close()
 
 
+def _open(browser, url, pick: dict[str, str] | None = None):
+    """A fresh page on the app, with dropdowns (#salus-language, #salus-country) picked."""
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    page.goto(url)
+    for element, option in (pick or {}).items():
+        page.locator(f"#{element} input").click()
+        page.get_by_role("option", name=option).click()
+    return page
+
+
+def _ask(page, question: str) -> None:
+    box = page.locator("#salus-input textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
 def test_a_typed_question_gets_a_streamed_cited_answer(url, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    page.goto(url)
+    page = _open(browser, url)
     page.get_by_text("not affiliated with or endorsed by WHO").wait_for()
-    box = page.locator("#salus-input textarea")
-    box.fill("How much physical activity do adults need?")
-    box.press("Enter")
+    _ask(page, "How much physical activity do adults need?")
     sources = page.locator("#salus-sources a", has_text="Physical activity")
     sources.first.wait_for(timeout=120_000)
     answer = page.locator("#salus-chat").inner_text()
@@ -69,10 +82,7 @@ def test_a_typed_question_gets_a_streamed_cited_answer(url, browser):
 
 
 def test_the_language_picker_localizes_the_page_right_to_left_for_arabic(url, browser):
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    page.goto(url)
-    page.locator("#salus-language input").click()
-    page.get_by_role("option", name="العربية").click()
+    page = _open(browser, url, {"salus-language": "العربية"})
     page.get_by_text("منظمة الصحة العالمية").first.wait_for()
     assert page.evaluate("document.documentElement.dir") == "rtl"
     page.locator("#salus-examples-label", has_text="أمثلة").wait_for()
@@ -82,13 +92,8 @@ def test_the_language_picker_localizes_the_page_right_to_left_for_arabic(url, br
 
 
 def test_a_crisis_shows_the_banner_and_the_help_line_of_the_chosen_country(url, browser):
-    page = browser.new_page(viewport={"width": 1100, "height": 1000})
-    page.goto(url)
-    page.locator("#salus-country input").click()
-    page.get_by_role("option", name="France (FR)").click()
-    box = page.locator("#salus-input textarea")
-    box.fill("I want to kill myself")
-    box.press("Enter")
+    page = _open(browser, url, {"salus-country": "France (FR)"})
+    _ask(page, "I want to kill myself")
     page.locator("#salus-crisis-banner", has_text="emergency number").wait_for(timeout=30_000)
     answer = page.locator("#salus-chat").inner_text()
     assert "3114" in answer and "findahelpline.com" in answer
@@ -96,14 +101,9 @@ def test_a_crisis_shows_the_banner_and_the_help_line_of_the_chosen_country(url, 
 
 
 def test_a_question_in_arabic_gets_a_cited_answer_in_arabic(url, browser):
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    page.goto(url)
-    page.locator("#salus-language input").click()
-    page.get_by_role("option", name="العربية").click()
+    page = _open(browser, url, {"salus-language": "العربية"})
     page.get_by_text("منظمة الصحة العالمية").first.wait_for()
-    box = page.locator("#salus-input textarea")
-    box.fill("كم دقيقة من النشاط البدني يحتاج البالغون في الأسبوع؟")
-    box.press("Enter")
+    _ask(page, "كم دقيقة من النشاط البدني يحتاج البالغون في الأسبوع؟")
     page.locator("#salus-sources a").first.wait_for(timeout=120_000)
     answer = page.locator("#salus-chat").inner_text()
     assert "150" in answer and "[1]" in answer
