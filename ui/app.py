@@ -16,6 +16,7 @@ from assistant.reply import Reply
 from assistant.settings import Settings
 from safety.helplines import load_countries
 from safety.verdict import CRISIS
+from ui.feedback import FeedbackStore, feedback_for
 from ui.formatting import history_pairs, sources_markdown
 from ui.locales import Locale, available_locales, load_locale
 
@@ -41,8 +42,12 @@ def _header(locale: Locale) -> str:
     return f"# {locale.title}\n{locale.tagline}"
 
 
-def build_app(assistant: Assistant) -> Any:
-    """The Gradio Blocks app for `assistant`."""
+def _kinds(locale: Locale) -> list[tuple[str, str]]:
+    return list(zip(locale.report_kinds, ("wrong_fact", "unsafe", "other"), strict=True))
+
+
+def build_app(assistant: Assistant, feedback: FeedbackStore) -> Any:
+    """The Gradio Blocks app for `assistant`; ratings and reports go to `feedback`."""
     import gradio as gr
 
     locales = available_locales()
@@ -67,6 +72,14 @@ def build_app(assistant: Assistant) -> Any:
                              elem_id="salus-input", autofocus=True)
             send = gr.Button(en.send, variant="primary", scale=1, elem_id="salus-send")
             clear = gr.Button(en.clear, scale=1, elem_id="salus-clear")
+        with gr.Accordion(en.report_label, open=False, elem_id="salus-report") as report:
+            kind = gr.Radio(choices=_kinds(en), value="wrong_fact", show_label=False,
+                            elem_id="salus-report-kind")
+            consent = gr.Checkbox(value=False, label=en.report_consent,
+                                  elem_id="salus-report-consent")
+            report_send = gr.Button(en.report_send, elem_id="salus-report-send")
+            thanks = gr.Markdown("", elem_id="salus-report-thanks")
+        last = gr.State(None)  # the last Reply as a dict, for feedback
         # A Dataset's label does not follow gr.update, so the heading is its own Markdown.
         examples_heading = gr.Markdown(f"**{en.examples_label}**", elem_id="salus-examples-label")
         examples = gr.Dataset(components=[box], samples=[[q] for q in en.examples],
@@ -76,12 +89,12 @@ def build_app(assistant: Assistant) -> Any:
                     ) -> Iterator[tuple[Any, ...]]:
             hidden = gr.update(value="", visible=False)
             if not message or not message.strip():
-                yield messages, "", "", hidden
+                yield messages, "", "", hidden, gr.update()
                 return
             history = history_pairs(messages)
             messages = [*messages, {"role": "user", "content": message},
                         {"role": "assistant", "content": load_locale(lang).thinking}]
-            yield messages, "", "", hidden
+            yield messages, "", "", hidden, gr.update()
             for item in assistant.stream(message, history, ui_language=lang,
                                          country=where or None):
                 if isinstance(item, Reply):
@@ -89,10 +102,10 @@ def build_app(assistant: Assistant) -> Any:
                     shown = gr.update(value=f"### {load_locale(item.language).crisis_banner}",
                                       visible=True) if item.action == CRISIS else hidden
                     yield (messages, sources_markdown(item.citations, load_locale(lang)), "",
-                           shown)
+                           shown, item.to_dict())
                 else:
                     messages[-1] = {"role": "assistant", "content": item}
-                    yield messages, "", "", gr.update()
+                    yield messages, "", "", gr.update(), gr.update()
 
         def localize(lang: str) -> tuple[Any, ...]:
             loc = load_locale(lang)
@@ -101,18 +114,39 @@ def build_app(assistant: Assistant) -> Any:
                     gr.update(value=loc.send), gr.update(value=loc.clear),
                     gr.update(label=loc.language_label), gr.update(label=loc.country_label),
                     gr.update(rtl=loc.direction == "rtl", placeholder=loc.thinking),
-                    gr.update(samples=[[q] for q in loc.examples]), f"**{loc.examples_label}**")
+                    gr.update(samples=[[q] for q in loc.examples]), f"**{loc.examples_label}**",
+                    gr.update(label=loc.report_label),
+                    gr.update(choices=_kinds(loc)), gr.update(label=loc.report_consent),
+                    gr.update(value=loc.report_send))
 
         inputs = [box, chat, language, country]
-        outputs = [chat, sources, box, banner]
+        outputs = [chat, sources, box, banner, last]
         box.submit(respond, inputs, outputs, api_name="ask")
         send.click(respond, inputs, outputs, api_visibility="private")
         clear.click(lambda: ([], "", gr.update(visible=False)), None, [chat, sources, banner],
                     api_visibility="private")
         examples.click(lambda sample: sample[0], examples, box, api_visibility="private")
+
+        def turn(messages: list[dict[str, Any]]) -> tuple[str, str]:
+            pairs = history_pairs(messages)
+            return pairs[-1] if pairs else ("", "")
+
+        def rate(data: gr.LikeData, messages: list[dict[str, Any]],
+                 reply: dict[str, Any] | None) -> None:
+            feedback.record(feedback_for("up" if data.liked else "down", reply, *turn(messages),
+                                         consent=False))
+
+        def send_report(what: str, keep: bool, messages: list[dict[str, Any]],
+                        reply: dict[str, Any] | None, lang: str) -> str:
+            feedback.record(feedback_for(what, reply, *turn(messages), consent=keep))
+            return load_locale(lang).report_thanks
+
+        chat.like(rate, [chat, last], None, api_visibility="private")
+        report_send.click(send_report, [kind, consent, chat, last, language], thanks,
+                          api_visibility="private")
         language.change(localize, language,
                         [header, about, box, send, clear, language, country, chat, examples,
-                         examples_heading],
+                         examples_heading, report, kind, consent, report_send],
                         api_visibility="private", js=_SET_DIRECTION)
     return app
 
@@ -121,7 +155,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     """Load the models, then serve the app until interrupted."""
     assistant = Assistant.from_settings(settings)
     assistant.warm_up()
-    app = build_app(assistant)
+    app = build_app(assistant, FeedbackStore(settings.home / "feedback.sqlite3"))
     log.info("serving on http://%s:%d", host, port)
     app.queue(default_concurrency_limit=1).launch(server_name=host, server_port=port,
                                                   show_error=True, **LAUNCH_OPTIONS)

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 
@@ -31,6 +32,11 @@ class Locale:
     examples_label: str
     examples: tuple[str, ...]
     thinking: str
+    report_label: str
+    report_kinds: tuple[str, ...]  # wrong fact, unsafe, other
+    report_consent: str
+    report_send: str
+    report_thanks: str
 
 
 @cache
@@ -41,8 +47,9 @@ def load_locale(code: str, directory: Path = LOCALES_DIR) -> Locale:
         path, code = directory / "en.toml", "en"
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    strings = {k: v.strip() for k, v in data.items() if k != "examples"}
-    return Locale(code=code, examples=tuple(data["examples"]), **strings)
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v.strip()
+                              for k, v in data.items()}
+    return Locale(code=code, **values)
 
 
 def available_locales(directory: Path = LOCALES_DIR) -> list[Locale]:

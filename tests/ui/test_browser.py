@@ -26,13 +26,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def url(assistant):
+def feedback(tmp_path_factory):
+    from ui.feedback import FeedbackStore
+
+    return FeedbackStore(tmp_path_factory.mktemp("feedback") / "feedback.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def url(assistant, feedback):
     from ui.app import LAUNCH_OPTIONS, build_app
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install chromium (make test does it)")
     port = _free_port()
-    app = build_app(assistant)
+    app = build_app(assistant, feedback)
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
                        quiet=True, **LAUNCH_OPTIONS)
     yield f"http://127.0.0.1:{port}/"
@@ -111,3 +118,20 @@ def test_a_question_in_arabic_gets_a_cited_answer_in_arabic(url, browser):
     assert page.locator("#salus-sources a").first.get_attribute("href").startswith(
         "https://www.who.int/")
     page.screenshot(path=str(ARTIFACTS / "chat-answer-ar.png"), full_page=True)
+
+
+def test_a_problem_report_keeps_the_text_only_with_consent(url, browser, feedback):
+    page = _open(browser, url)
+    _ask(page, "How much salt should adults eat a day?")
+    page.locator("#salus-sources a").first.wait_for(timeout=120_000)
+    page.locator("#salus-report").click()
+    page.get_by_label("Wrong fact").check()
+    page.locator("#salus-report-send").click()
+    page.locator("#salus-report-thanks", has_text="Thank you").wait_for()
+    page.locator("#salus-report-consent input").check()
+    page.locator("#salus-report-send").click()
+    page.wait_for_timeout(1500)
+    reports = [f for f in feedback.all() if f.kind == "wrong_fact"]
+    assert len(reports) == 2
+    assert reports[0].question is None and reports[0].doc_ids
+    assert reports[1].question == "How much salt should adults eat a day?" and reports[1].answer
