@@ -78,7 +78,6 @@ class SearchIndex:
         self.lexical = lexical
         self._faiss = faiss_index
         self._vectors = vectors
-        self._position = {c.id: i for i, c in enumerate(chunks)}
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
         """The `k` nearest chunks to one query vector, best first."""
@@ -88,10 +87,6 @@ class SearchIndex:
                                          min(k, len(self.chunks)))
         return [(self.chunks[i], float(s)) for i, s in zip(ids[0], scores[0], strict=True)
                 if i >= 0]
-
-    def vectors_of(self, chunk_ids: Sequence[str]) -> np.ndarray:
-        """The stored vectors of the given chunks, in that order."""
-        return self._vectors[[self._position[i] for i in chunk_ids]]
 
     def vectors(self) -> np.ndarray:
         """All stored vectors, in chunk order."""

@@ -89,10 +89,12 @@ class Retriever:
         """Passages for a query (text and vector), in `language` where possible."""
         dense = self.index.search(vector, _DEPTH)
         best = dense[0][1] if dense else 0.0
-        if not is_relevant(best, self.lexical_per_term(query, language), self.min_score):
+        lexical = self.index.lexical.search(query, language, _DEPTH)
+        per_term = lexical[0][1] / max(1, len(set(tokenize(query)))) if lexical else 0.0
+        if not is_relevant(best, per_term, self.min_score):
             return Retrieval((), best)
         scores = {(c.topic, c.section): s for c, s in reversed(dense)}
-        keys = fuse(dense_keys(dense), self._lexical_keys(query, language), self.lexical_weight)
+        keys = fuse(dense_keys(dense), self._keys(lexical), self.lexical_weight)
         passages = tuple(ScoredChunk(self._localized(k, language), scores.get(k, 0.0))
                          for k in keys[:self.top_k])
         return Retrieval(passages, best)
@@ -100,7 +102,8 @@ class Retriever:
     def rank(self, query: str, vector: np.ndarray, language: str) -> list[Chunk]:
         """Every retrieved section, fused order, one per topic (for evaluation)."""
         keys = fuse(dense_keys(self.index.search(vector, _DEPTH)),
-                    self._lexical_keys(query, language), self.lexical_weight)
+                    self._keys(self.index.lexical.search(query, language, _DEPTH)),
+                    self.lexical_weight)
         seen: set[str] = set()
         ranked = []
         for key in keys:
@@ -109,13 +112,8 @@ class Retriever:
                 ranked.append(self._localized(key, language))
         return ranked
 
-    def lexical_per_term(self, query: str, language: str) -> float:
-        """Best BM25 score in `language`, divided by the number of query terms."""
-        hits = self.index.lexical.search(query, language, 1)
-        return hits[0][1] / max(1, len(set(tokenize(query)))) if hits else 0.0
-
-    def _lexical_keys(self, query: str, language: str) -> list[Key]:
-        hits = self.index.lexical.search(query, language, _DEPTH)
+    def _keys(self, hits: Sequence[tuple[int, float]]) -> list[Key]:
+        """(topic, section) of BM25 hits (chunk positions), best first, without repeats."""
         return _unique([(self.index.chunks[p].topic, self.index.chunks[p].section)
                         for p, _ in hits])
 
