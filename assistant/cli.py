@@ -27,8 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors print their fix and exit 1."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging(logging.INFO if args.verbose else logging.WARNING)
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -40,6 +39,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _configure_logging(level: int) -> None:
+    """Log to stderr, every record passed through the redactor first."""
+    from safety.redact import RedactingFilter
+
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,30 +119,14 @@ def _models_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _live_documents(settings: Settings) -> tuple[list, dict[str, int]]:
-    from assistant.errors import StoreError
-    from knowledge_base.cli import store_for
-
-    live = store_for(settings).live()
-    if not live:
-        raise StoreError(f"The knowledge base in {settings.store_path} has no approved "
-                         "documents. Import them: salus kb import")
-    return [r.document for r in live], {r.doc_id: r.rev for r in live}
-
-
 def _index_build(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.errors import IndexError_
+    from knowledge_base.cli import store_for
+    from knowledge_base.publish import rebuild_index
     from retrieval.embedder import E5Embedder
-    from retrieval.index import build_index, load_index
 
-    embedder = E5Embedder(threads=settings.threads)
-    try:
-        previous = load_index(settings.index_dir, embedder.model_id)
-    except IndexError_:
-        previous = None
-    docs, revisions = _live_documents(settings)
-    report = build_index(docs, embedder, settings.index_dir, previous, revisions)
-    print(f"index {report.manifest.build_id}: {len(docs)} documents, "
+    report = rebuild_index(store_for(settings), E5Embedder(threads=settings.threads),
+                           settings.index_dir)
+    print(f"index {report.manifest.build_id}: {len(report.manifest.documents)} documents, "
           f"{report.manifest.chunk_count} passages ({report.embedded} embedded, "
           f"{report.reused} reused) in {report.seconds:.1f} s")
     return 0
@@ -142,6 +134,7 @@ def _index_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def _index_status(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.errors import IndexError_
+    from knowledge_base.cli import store_for
     from retrieval.embedder import E5_MODEL_ID
     from retrieval.index import SearchIndex, index_status, load_index
 
@@ -151,7 +144,7 @@ def _index_status(args: argparse.Namespace, settings: Settings) -> int:
     except IndexError_ as exc:
         print(exc)
         index = None
-    status = index_status(index, _live_documents(settings)[0])
+    status = index_status(index, [r.document for r in store_for(settings).live()])
     if status.fresh and index is not None:
         print(f"index {index.manifest.build_id} is current "
               f"({index.manifest.chunk_count} passages)")

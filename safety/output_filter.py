@@ -2,7 +2,8 @@
 
 A sentence is withheld when it gives a dose (a number with a dose unit) that
 is not word for word in a passage, tells the user they have a condition,
-repeats the system prompt, or is otherwise unsafe; links that are not one of
+repeats the system prompt, or uses toxic or stigmatizing wording
+(`data/stigma.toml`, every language at once); links that are not one of
 the cited sources are removed from it. A generated answer can be wrong in
 ways grounding does not see; this catches the ones that could hurt.
 """
@@ -21,6 +22,7 @@ from safety.lexicon import contains_phrase
 from safety.normalize import normalize
 
 DATA = Path(__file__).parent / "data" / "output.toml"
+STIGMA = Path(__file__).parent / "data" / "stigma.toml"
 _URL = re.compile(r"https?://[^\s)\]>]+")
 _LEAK_WORDS = 8
 
@@ -35,19 +37,24 @@ class OutputCheck:
 
 @dataclass(frozen=True)
 class OutputRules:
-    """Dose units and diagnosis phrases, normalized."""
+    """Dose units, diagnosis phrases and stigmatizing wording, normalized."""
 
     dose_units: tuple[str, ...]
     diagnosis: tuple[str, ...]
+    stigma: tuple[str, ...] = ()
 
 
 @cache
-def load_rules(path: Path = DATA) -> OutputRules:
-    """Read the output filter's data file."""
+def load_rules(path: Path = DATA, stigma: Path = STIGMA) -> OutputRules:
+    """Read the output filter's data files."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
+    with stigma.open("rb") as fh:
+        words = tomllib.load(fh)
     return OutputRules(tuple(normalize(w) for w in data["dose_units"]["words"]),
-                       tuple(normalize(p) for p in data["diagnosis"]["phrases"]))
+                       tuple(normalize(p) for p in data["diagnosis"]["phrases"]),
+                       tuple(sorted({normalize(p) for lang in words.values()
+                                     for p in lang["phrases"]})))
 
 
 def filter_sentence(sentence: str, passages: Sequence[str], source_urls: Sequence[str],
@@ -67,6 +74,9 @@ def filter_sentence(sentence: str, passages: Sequence[str], source_urls: Sequenc
     for phrase in rules.diagnosis:
         if contains_phrase(plain, phrase) and phrase not in sources:
             return OutputCheck(None, (f"diagnosis wording: {phrase}",))
+    for phrase in rules.stigma:
+        if contains_phrase(plain, phrase):
+            return OutputCheck(None, (f"stigmatizing wording: {phrase}",))
     if _repeats(plain, normalize(system_prompt)):
         return OutputCheck(None, ("repeats the system prompt",))
     reasons: list[str] = []

@@ -8,8 +8,10 @@ harmful or manipulative request, then a request for personal medical
 advice; everything else may be answered. A bare crisis term ("suicide")
 counts as crisis unless the message is plainly about someone else or asks
 for information ("warning signs of suicide in a friend"). A crisis said
-earlier in the conversation keeps short replies after it ("yes", "nobody
-would care") in the crisis path.
+earlier in the conversation, or asked about in the last reply ("are you
+having thoughts of suicide?"), keeps short replies after it ("yes", "nobody
+answered", "not safe") in the crisis path, whatever else they resemble,
+unless the phrase lists name an acute emergency.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ from safety.lexicon import Hit, Lexicon, load_lexicon
 from safety.semantic import ActionScores, ExemplarMatcher
 from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY, PROFESSIONAL, Verdict
 
-_SHORT_TURN_WORDS = 6
+# A reply this short, after a crisis, is read as part of it. Measured on the suite's
+# multi-turn cases: 6 words missed "I went to that site and nobody answered, what for"
+# (9 words); 10 words sent no benign multi-turn case to crisis.
+_SHORT_TURN_WORDS = 10
+_SHORT_TURN_CHARS = 60
 # The nearest examples raise a concern when their mean cosine reaches
 # MIN_SEMANTIC (MIN_CRISIS for crisis: lower, leaning to recall). BONUS is added
 # to an action's score before the nearest action is chosen. Chosen on the
@@ -39,6 +45,11 @@ MIN_CRISIS = 0.86
 # action. It lifted crisis recall to 0.98-1.0 but sent emergencies (0.54-0.91)
 # and benign questions (5.6% refused) to the crisis reply; not taken.
 _PRECEDENCE = (CRISIS, EMERGENCY, DECLINE, PROFESSIONAL)
+# Chinese messages score higher against every example (as in retrieval, where the
+# median gap is 0.021), so benign Chinese questions (gout, migraine, malaria before
+# travel) reached 0.895-0.901 against referral examples. For zh, actions other than
+# crisis need this much more; crisis keeps its threshold (recall first).
+SEMANTIC_SHIFT = {"zh": 0.02}
 
 
 class Triage:
@@ -62,11 +73,13 @@ class Triage:
             self.matcher.warm_up()
 
     def check(self, message: str, history: Sequence[tuple[str, str]] = (),
-              vector: np.ndarray | None = None) -> Verdict:
-        """The verdict for `message` (its query vector if already embedded)."""
-        verdict = self._one(message, vector)
-        if verdict.action == ANSWER and _is_short(message) and (
-                any(self._one(user, None).action == CRISIS for user, _ in history)
+              vector: np.ndarray | None = None, language: str | None = None) -> Verdict:
+        """The verdict for `message` (its query vector if already embedded, its
+        language if known)."""
+        verdict = self._one(message, vector, language)
+        if verdict.action != CRISIS and verdict.category != "acute_emergency" \
+                and _is_short(message) and (
+                any(self._one(user, None, language).action == CRISIS for user, _ in history)
                 or (history and self._about_crisis(history[-1][1]))):
             return Verdict(CRISIS, "crisis_context", ("the conversation is about a crisis",),
                            verdict.language)
@@ -74,13 +87,18 @@ class Triage:
 
     def _about_crisis(self, assistant_turn: str) -> bool:
         """Was the last reply about a crisis ("are you thinking of ending your life?")."""
-        if self.matcher is None or not assistant_turn.strip():
+        if not assistant_turn.strip():
+            return False
+        assert self._lexicon is not None
+        if decide(self._lexicon.find(assistant_turn)).action == CRISIS:
+            return True
+        if self.matcher is None:
             return False
         vector = self.matcher.embedder.embed_queries([assistant_turn])[0]
         nearest, score = self.matcher.score(vector).best()
         return nearest == CRISIS and score >= MIN_CRISIS
 
-    def _one(self, message: str, vector: np.ndarray | None) -> Verdict:
+    def _one(self, message: str, vector: np.ndarray | None, language: str | None) -> Verdict:
         self.warm_up()
         assert self._lexicon is not None
         verdict = decide(self._lexicon.find(message))
@@ -88,11 +106,14 @@ class Triage:
             return verdict
         if vector is None:
             vector = self.matcher.embedder.embed_queries([message])[0]
-        return combine(verdict, self.matcher.score(vector))
+        return combine(verdict, self.matcher.score(vector), language)
 
 
-def combine(lexical: Verdict, semantic: ActionScores) -> Verdict:
+def combine(lexical: Verdict, semantic: ActionScores, language: str | None = None) -> Verdict:
     """The stricter of the phrase-list verdict and the nearest-examples verdict.
+
+    One exception: an emergency the phrase lists name beats a crisis only the
+    examples suggest (a bee sting with a swelling throat is not a crisis).
 
     Example:
         >>> combine(Verdict(ANSWER), ActionScores({ANSWER: 0.88, CRISIS: 0.89})).action
@@ -104,12 +125,15 @@ def combine(lexical: Verdict, semantic: ActionScores) -> Verdict:
         return lexical
     boosted = {a: s + BONUS.get(a, 0.0) for a, s in semantic.scores.items()}
     nearest = max(boosted, key=lambda a: boosted[a])
-    needed = MIN_CRISIS if nearest == CRISIS else MIN_SEMANTIC
+    needed = MIN_CRISIS if nearest == CRISIS else \
+        MIN_SEMANTIC + SEMANTIC_SHIFT.get(language or "", 0.0)
     if nearest not in _PRECEDENCE or semantic.scores[nearest] < needed:
         return lexical
     if lexical.action in _PRECEDENCE and (
             _PRECEDENCE.index(lexical.action) <= _PRECEDENCE.index(nearest)):
         return lexical
+    if lexical.action == EMERGENCY and nearest == CRISIS:
+        return lexical  # a named emergency ("can't breathe") needs the emergency number first
     reason = f"examples:{nearest}:{semantic.scores[nearest]:.3f}"
     return Verdict(nearest, f"similar_to_{nearest}", (*lexical.reasons, reason),
                    lexical.language)
@@ -150,4 +174,4 @@ def decide(hits: Sequence[Hit]) -> Verdict:
 
 
 def _is_short(message: str) -> bool:
-    return len(message.split()) <= _SHORT_TURN_WORDS or len(message) <= 24
+    return len(message.split()) <= _SHORT_TURN_WORDS and len(message) <= _SHORT_TURN_CHARS

@@ -3,7 +3,8 @@
 A rating or report keeps the action, language and cited documents (so a
 curator can find the document behind a wrong fact). The question and the
 answer are kept only when the person ticks consent; otherwise no text of
-the conversation is written anywhere.
+the conversation is written anywhere. Kept texts pass the redactor first
+(names, phone numbers, emails, addresses and ID numbers removed).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from safety.redact import redact
 
 KINDS: tuple[str, ...] = ("up", "down", "wrong_fact", "unsafe", "other")
 _SCHEMA = """
@@ -81,9 +84,10 @@ class FeedbackStore:
 
 def feedback_for(kind: str, reply: dict[str, object] | None, question: str, answer: str,
                  consent: bool) -> Feedback:
-    """The item to store for the last reply; texts only with consent."""
+    """The item to store for the last reply; texts only with consent, redacted."""
     reply = reply or {}
     cites: Sequence[dict[str, str]] = reply.get("citations", []) or []  # type: ignore[assignment]
     return Feedback(kind, str(reply.get("language", "")), str(reply.get("action", "")),
                     tuple(c["doc_id"] for c in cites),
-                    question if consent else None, answer if consent else None)
+                    redact(question) if consent else None,
+                    redact(answer) if consent else None)

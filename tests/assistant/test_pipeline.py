@@ -6,6 +6,7 @@ answer (a made-up figure, a leaked link); it implements the Generator role.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
@@ -126,3 +127,11 @@ def test_an_answer_in_the_wrong_language_is_replaced_by_the_passages_own_words(a
     reply = bot.reply("Combien d'activité physique faut-il aux adultes chaque semaine ?")
     assert reply.language == "fr" and "150" in reply.text
     assert "Adults should" not in reply.text and "adultes" in reply.text.lower()
+
+
+def test_a_users_message_is_never_logged_above_debug(assistant, caplog):
+    message = "My name is Zelda Quist, how much salt a day is safe?"
+    with caplog.at_level(logging.INFO):
+        assistant.reply(message)
+    assert caplog.records, "the pipeline logs a line per reply at INFO"
+    assert "Zelda" not in caplog.text and "salt a day" not in caplog.text
