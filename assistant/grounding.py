@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.text import (
+    WORD,
     citations,
     content_tokens,
     number_in,
@@ -35,6 +36,14 @@ MIN_OVERLAP = 0.55
 MIN_SHARED = 3  # "You're right!" shares a word with anything
 MIN_SIMILARITY = 0.89
 MIN_KEPT_SHARE = 0.4
+# A figure must stand in one of the passage sentences nearest in meaning, not just
+# anywhere in the passage ("deaths = 1", with "US$ 1" elsewhere, is made up).
+NEARBY = 3
+# Words for "passage" in our languages: a sentence about the passages ("This is based
+# on the passage ...") says nothing about health, however close its words are.
+_META = ("passage", "passages", "pasaje", "pasajes", "passagem", "passagens", "trecho",
+         "отрывок", "отрывке", "фрагмент", "фрагменте", "段落", "文段", "المقطع", "الفقرة",
+         "النص المقدم", "अंश", "अनुच्छेद", "गद्यांश")
 _TERMINAL = tuple(".!?。！？؟।…")
 _QUOTES = tuple("\"'«»“”„‘’「『")
 
@@ -55,16 +64,20 @@ class Closeness:
 
     similarity: float
     nearest_is_myth: bool = False
+    nearby: str | None = None  # the nearest passage sentences, where figures must stand
 
 
 def closeness(sentence_vector: np.ndarray, passage_sentences: Sequence[str],
               passage_vectors: np.ndarray) -> Closeness:
-    """The nearest passage sentence by cosine, and whether it is a quoted myth."""
+    """The nearest passage sentence by cosine, whether it is a quoted myth, and the
+    `NEARBY` nearest sentences (a sentence's figures must stand in them)."""
     if not len(passage_sentences):
         return Closeness(0.0)
     sims = passage_vectors @ sentence_vector
-    best = int(np.argmax(sims))
-    return Closeness(float(sims[best]), is_quoted_myth(passage_sentences[best]))
+    order = np.argsort(-sims)
+    best = int(order[0])
+    return Closeness(float(sims[best]), is_quoted_myth(passage_sentences[best]),
+                     " ".join(passage_sentences[int(i)] for i in order[:NEARBY]))
 
 
 def check_sentence(sentence: str, passages: Sequence[str],
@@ -82,6 +95,8 @@ def check_sentence(sentence: str, passages: Sequence[str],
         'figure 200 not in the cited passage'
     """
     cited = tuple(n for n in citations(sentence) if 1 <= n <= len(passages))
+    if _is_meta(sentence):
+        return SentenceCheck(sentence, False, cited, "talks about the passages, not the topic")
     figures = numbers(sentence)
     if cited:
         pool = " ".join(passages[n - 1] for n in cited)
@@ -96,11 +111,27 @@ def check_sentence(sentence: str, passages: Sequence[str],
             continue
         if _overlap(tokens, passage) < MIN_OVERLAP:
             continue
+        near = close[n - 1].nearby if close is not None else None
+        if near is not None and not all(number_in(f, near) for f in figures):
+            continue
         if close is not None and close[n - 1].nearest_is_myth:
             return SentenceCheck(sentence, False, (n,), "repeats a myth the passage corrects")
         if close is None or close[n - 1].similarity >= MIN_SIMILARITY:
             return SentenceCheck(sentence, True, cited or (n,), "close to a passage")
     return SentenceCheck(sentence, False, cited, "no passage supports it")
+
+
+def _is_meta(sentence: str) -> bool:
+    """Does the sentence speak of "the passage" (any of our languages)?
+
+    Example:
+        >>> _is_meta("This is based on the passage by WHO. [1]"), _is_meta("Eat fruit. [1]")
+        (True, False)
+    """
+    plain = strip_citations(sentence).casefold()
+    words = set(WORD.findall(plain))
+    return any(m in plain if (" " in m or "\u4e00" <= m[0] <= "\u9fff") else m in words
+               for m in _META)
 
 
 def is_complete(sentence: str) -> bool:

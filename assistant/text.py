@@ -12,7 +12,8 @@ import re
 import unicodedata
 
 _SENTENCE = re.compile(
-    r"[^.!?。！？؟।\n]*(?:[.!?。！？؟।]+|\n|$)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*", re.UNICODE)
+    r"(?:[^.!?。！？؟।\n]|(?<=\d)\.(?=\d))*"  # a decimal point ends no sentence
+    r"(?:[.!?。！？؟।]+|\n|$)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*", re.UNICODE)
 _CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Python's \w leaves out combining marks, which would cut Hindi words at every
@@ -27,6 +28,8 @@ def split_sentences(text: str) -> list[str]:
     Example:
         >>> split_sentences("Walk daily. [1] Eat less salt [2]. 少吃盐。")
         ['Walk daily. [1]', 'Eat less salt [2].', '少吃盐。']
+        >>> split_sentences("About 2.6 million died. Sad.")
+        ['About 2.6 million died.', 'Sad.']
     """
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip(" \n-*")]
 
