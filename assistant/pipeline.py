@@ -38,7 +38,7 @@ from assistant.reply import Citation, Reply, SafetyInfo, Timings
 from assistant.settings import Settings
 from assistant.text import renumber_citations, split_sentences, strip_citations
 from retrieval.embedder import E5Embedder, Embedder
-from retrieval.index import load_index
+from retrieval.index import SearchIndex, load_index
 from retrieval.retriever import Retriever, ScoredChunk, query_vector
 from safety.helplines import helpline_text
 from safety.messages import load_messages
@@ -103,6 +103,12 @@ class Assistant:
                    generator=TransformersGenerator(model_folder(settings), settings.threads),
                    scope=ScopeClassifier(embedder))
 
+    def use_index(self, index: SearchIndex) -> None:
+        """Answer from `index` from the next question on (after a rebuild)."""
+        self.retriever = Retriever(index, self.embedder, self.settings.top_k,
+                                   self.settings.min_score)
+        self._sentence_cache.clear()
+
     def warm_up(self) -> None:
         """Load every model now rather than on the first question."""
         self.triage.warm_up()
@@ -135,7 +141,7 @@ class Assistant:
         guess = self.detector.detect(message, context, ui_language)
         t = clock.add("language", t)
         message_vector = self.embedder.embed_queries([message])[0]
-        verdict = self.triage.check(message, history, message_vector)
+        verdict = self.triage.check(message, history, message_vector, guess.language)
         t = clock.add("safety_in", t)
         # Too short to tell? The language of the matched safety phrases says it.
         language = verdict.language if guess.method == "fallback" and verdict.language \

@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     saf = evals.add_parser("safety", help="actions by action x language, per-case results")
     saf.add_argument("--suite", type=Path, help="a safety suite (default: the shipped one)")
-    saf.add_argument("--out", type=Path, help="folder for results.json (default: print)")
+    saf.add_argument("--out", type=Path,
+                     help="folder for results.json, pass_rate.png and confusion.png")
     saf.add_argument("--generator", help="pack name or local Hugging Face folder")
     saf.set_defaults(run=_eval_safety)
 
@@ -115,6 +116,11 @@ def _eval_safety(args: argparse.Namespace, settings: Settings) -> int:
     bot.warm_up()
     result = run_suite(bot, load_suite(args.suite or SUITE), _progress)
     _write(args.out, result)
+    if args.out:
+        from evals.plots import confusion_figure, pass_rate_figure, save_figures
+
+        save_figures({"pass_rate": pass_rate_figure(result["summary"]),
+                      "confusion": confusion_figure(result["cases"])}, args.out)
     _print({"summary": result["summary"]})
     return 0
 

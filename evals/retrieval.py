@@ -10,7 +10,7 @@ assistant does.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,10 +52,13 @@ def rank_of(topics: Sequence[str], doc_ids: Sequence[str], relevant: Sequence[st
     return 0
 
 
-def evaluate(retriever: Retriever, cases: Sequence[RetrievalCase]) -> dict[str, Any]:
+def evaluate(retriever: Retriever, cases: Sequence[RetrievalCase],
+             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Per-language and overall recall@1, recall@5, MRR, and each case's rank."""
     ranks: list[tuple[RetrievalCase, int]] = []
-    for case in cases:
+    for done, case in enumerate(cases, start=1):
+        if progress:
+            progress(done, len(cases))
         vector = query_vector(retriever.embedder, case.question, case.history)
         ranked = retriever.rank(case.question, vector, case.language)
         ranks.append((case, rank_of([c.topic for c in ranked], [c.doc_id for c in ranked],

@@ -7,6 +7,7 @@ import getpass
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -68,6 +69,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "add", help="add a user or change a role")
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input (for scripts)")
+    add.add_argument("--no-password", action="store_true",
+                     help="command-line use only: no web login (keeps an existing password)")
     add.set_defaults(run=_users_add)
 
 
@@ -206,6 +211,18 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _users_add(args: argparse.Namespace, settings: Settings) -> int:
-    store_for(settings).add_user(args.name, args.role)
-    print(f"{args.name}: {args.role}")
+    from knowledge_base.accounts import check_new_password, hash_password
+
+    hashed = None
+    if not args.no_password:
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"Password for {args.name} (web login): ")
+            if getpass.getpass("Again: ") != password:
+                raise ContentError("The two passwords differ; nothing was changed.")
+        check_new_password(password)
+        hashed = hash_password(password)
+    store_for(settings).add_user(args.name, args.role, hashed)
+    print(f"{args.name}: {args.role}" + ("" if hashed else " (no web login)"))
     return 0

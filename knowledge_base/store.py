@@ -129,6 +129,17 @@ class Store:
             row = db.execute("SELECT role FROM users WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
+    def password_hash(self, name: str) -> str | None:
+        """The stored password hash of a user (None: no such user, or no password)."""
+        with self._db() as db:
+            row = db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def users(self) -> list[tuple[str, str]]:
+        """Every user's name and role."""
+        with self._db() as db:
+            return [(r[0], r[1]) for r in db.execute("SELECT name, role FROM users ORDER BY name")]
+
     def _require(self, name: str, roles: tuple[str, ...], doing: str) -> None:
         role = self.role(name)
         if role not in roles:

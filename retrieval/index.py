@@ -19,7 +19,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from retrieval.embedder import Embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.vectors import make_index, prepare_loaded
 
+_BATCH = 64  # passages embedded between two progress reports
 _KEEP_BUILDS = 2
 log = logging.getLogger(__name__)
 
@@ -101,10 +102,12 @@ def fingerprint(doc: Document) -> str:
 
 def build_index(docs: Sequence[Document], embedder: Embedder, index_dir: Path,
                 previous: SearchIndex | None = None,
-                revisions: dict[str, int] | None = None) -> BuildReport:
+                revisions: dict[str, int] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Embed the approved `docs` (reusing `previous` vectors) and make it the live index.
 
-    `revisions` (doc id -> store revision) is recorded in the manifest.
+    `revisions` (doc id -> store revision) is recorded in the manifest;
+    `progress(done, total)` hears of each batch of passages embedded.
     """
     import faiss
 
@@ -114,7 +117,13 @@ def build_index(docs: Sequence[Document], embedder: Embedder, index_dir: Path,
     if previous is not None and previous.manifest.model_id == embedder.model_id:
         known = {c.digest: v for c, v in zip(previous.chunks, previous.vectors(), strict=True)}
     todo = [c for c in chunks if c.digest not in known]
-    fresh = embedder.embed_passages([c.passage_text for c in todo])
+    batches = []
+    for start in range(0, len(todo), _BATCH):
+        batches.append(embedder.embed_passages([c.passage_text
+                                                for c in todo[start:start + _BATCH]]))
+        if progress:
+            progress(min(start + _BATCH, len(todo)), len(todo))
+    fresh = np.concatenate(batches) if batches else np.zeros((0, embedder.dim), np.float32)
     known.update({c.digest: v for c, v in zip(todo, fresh, strict=True)})
     matrix = np.stack([known[c.digest] for c in chunks]) if chunks else np.zeros(
         (0, embedder.dim), dtype=np.float32)

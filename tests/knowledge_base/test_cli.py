@@ -11,7 +11,7 @@ import pytest
 from tests.knowledge_base.test_transfer import small_tree  # noqa: F401  (fixture)
 
 
-def salus(home, *args, user=None, editor=None):
+def salus(home, *args, user=None, editor=None, stdin=None):
     env = {**os.environ, "SALUS_HOME": str(home)}
     env.pop("SALUS_USER", None)
     if user:
@@ -19,7 +19,7 @@ def salus(home, *args, user=None, editor=None):
     if editor:
         env["EDITOR"] = editor
     return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True,
-                           text=True, env=env, timeout=300)
+                           text=True, env=env, timeout=300, input=stdin)
 
 
 @pytest.fixture
@@ -27,7 +27,8 @@ def home(tmp_path, small_tree):  # noqa: F811
     home = tmp_path / "home"
     assert salus(home, "kb", "import", str(small_tree)).returncode == 0
     for name, role in (("ana", "curator"), ("ben", "reviewer")):
-        assert salus(home, "users", "add", name, "--role", role).returncode == 0
+        assert salus(home, "users", "add", name, "--role", role,
+                     "--no-password").returncode == 0
     return home
 
 
