@@ -45,6 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     rb.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000],
                     help="synthetic collection sizes (default: 100000 1000000)")
     rb.set_defaults(run=_bench_retrieval)
+    tb = bench.add_parser("triage", help="triage time per message, beside the shared embedding")
+    tb.add_argument("--suite", type=Path, help="a safety suite (default: the shipped one)")
+    tb.add_argument("--every", type=int, default=3, help="take every Nth case (default: 3)")
+    tb.set_defaults(run=_bench_triage)
 
 
 def _retriever(settings: Settings) -> Any:
@@ -129,6 +133,20 @@ def _bench_pipeline(args: argparse.Namespace, settings: Settings) -> int:
     from evals.bench import DEFAULT_QUESTIONS, bench_pipeline
 
     _print(bench_pipeline(settings, args.questions or DEFAULT_QUESTIONS).to_dict())
+    return 0
+
+
+def _bench_triage(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.bench_triage import bench_triage
+    from evals.safety import SUITE, load_suite
+    from retrieval.embedder import E5Embedder
+    from safety.semantic import ExemplarMatcher
+    from safety.triage import Triage
+
+    embedder = E5Embedder(threads=settings.threads)
+    triage = Triage(matcher=ExemplarMatcher(embedder, settings.home / "cache"))
+    cases = load_suite(args.suite or SUITE)[::max(1, args.every)]
+    _print(bench_triage(triage, embedder, cases))
     return 0
 
 
