@@ -101,17 +101,17 @@ class Sessions:
 
     def require(self, token: str | None, roles: tuple[str, ...]) -> Session:
         """The session behind `token` if it is live and its user has one of `roles`."""
-        now = self.clock()
+        key, now = token or "", self.clock()
         with self._lock:
-            entry = self._open.get(token or "")
+            entry = self._open.get(key)
             if entry and (now - entry[2] > self.idle or now - entry[1] > self.lifetime):
-                del self._open[token or ""]
+                del self._open[key]
                 raise PermissionDenied("Your session has expired. Log in again.")
             if not entry:
                 raise PermissionDenied("Log in first (curation and evaluation need an account).")
-            self._open[token or ""] = (entry[0], entry[1], now)
+            self._open[key] = (entry[0], entry[1], now)
         role = self.store.role(entry[0]) or ""
         if role not in roles:
             raise PermissionDenied(f"'{entry[0]}' has the role '{role}'; this needs one of: "
                                    f"{', '.join(roles)}.")
-        return Session(token or "", entry[0], role)
+        return Session(key, entry[0], role)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -109,10 +110,10 @@ class Retriever:
             return Retrieval((), best)
         scores = {(c.topic, c.section): s for c, s in reversed(dense)}
         keys = fuse(dense_keys(dense), self._keys(lexical), self.lexical_weight)
-        chunks = [self._localized(k, language) for k in keys]
-        passages = tuple(ScoredChunk(c, scores.get(k, 0.0))
-                         for k, c in zip(keys, chunks, strict=True) if self._safe(c))
-        return Retrieval(passages[:self.top_k], best)
+        # Localize and check only as many sections as are needed to fill top_k.
+        localized = ((k, self._localized(k, language)) for k in keys)
+        safe = (ScoredChunk(c, scores.get(k, 0.0)) for k, c in localized if self._safe(c))
+        return Retrieval(tuple(islice(safe, self.top_k)), best)
 
     def _safe(self, chunk: Chunk) -> bool:
         """False (and a warning naming the document) when the chunk addresses a model."""

@@ -188,8 +188,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
                                                   show_error=True, **LAUNCH_OPTIONS)
 
 
-def staff_desks(settings: Settings, assistant: Assistant, feedback: FeedbackStore,
-                sessions: Any = None) -> tuple[CurationDesk, EvaluationDesk]:
+def staff_desks(settings: Settings, assistant: Assistant,
+                feedback: FeedbackStore) -> tuple[CurationDesk, EvaluationDesk]:
     """The curation and evaluation desks over this installation's store and index.
 
     A rebuild from the curation tab re-indexes the live documents and makes
@@ -201,7 +201,7 @@ def staff_desks(settings: Settings, assistant: Assistant, feedback: FeedbackStor
     from retrieval.index import load_index
 
     store = Store(settings.store_path)
-    sessions = sessions or Sessions(store)
+    sessions = Sessions(store)
 
     def rebuild(progress: Progress | None) -> Any:
         report = rebuild_index(store, assistant.embedder, settings.index_dir, progress)

@@ -19,7 +19,7 @@ from assistant.errors import StoreError
 from knowledge_base.accounts import Session, Sessions
 from knowledge_base.document import render_document
 from knowledge_base.store import Revision, Store
-from knowledge_base.validation import check_text
+from knowledge_base.validation import Problem, check_text
 from retrieval.index import BuildReport
 from ui.feedback import FeedbackStore
 
@@ -74,16 +74,14 @@ class CurationDesk:
         self.sessions.require(token, EDITORS)
         doc, problems = check_text(markdown, "document")
         preview = f"## {doc.title}\n\n*{doc.summary}*\n\n{doc.body}" if doc else ""
-        return Checked(preview, tuple(f"line {p.line}, {p.field}: {p.message}"
-                                      for p in problems))
+        return Checked(preview, _described(problems))
 
     def save(self, token: str | None, markdown: str, base_rev: int, reason: str) -> Revision:
         """Save a new draft: an edit of `base_rev`, or a new document when `base_rev` is 0."""
         who = self._editor(token, reason)
         doc, problems = check_text(markdown, "document")
         if problems or doc is None:
-            raise StoreError("Not saved; fix these first: " + "; ".join(
-                f"line {p.line}, {p.field}: {p.message}" for p in problems))
+            raise StoreError("Not saved; fix these first: " + "; ".join(_described(problems)))
         if base_rev == 0:
             return self.store.create(doc, who.user, reason)
         return self.store.edit(doc.id, doc, who.user, base_rev, reason)
@@ -134,6 +132,11 @@ class CurationDesk:
         who = self.sessions.require(token, EDITORS)
         _reason(reason)
         return who
+
+
+def _described(problems: Sequence[Problem]) -> tuple[str, ...]:
+    """Validator problems as the editor shows them ("line 7, source_url: ...")."""
+    return tuple(f"line {p.line}, {p.field}: {p.message}" for p in problems)
 
 
 def _reason(reason: str) -> str:

@@ -9,6 +9,7 @@ Errors reach the person as a message saying what to do.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ _REPORT_HEADERS = ["kind", "language", "action", "documents cited", "question (w
 
 def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our errors (refusals included) into a message in the page."""
-    import functools
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
