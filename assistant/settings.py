@@ -18,6 +18,7 @@ from assistant.errors import ConfigError
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ar", "zh", "ru", "pt", "hi")
 GENERATOR_PACKS: tuple[str, ...] = ("quality", "fast", "test")
+WEIGHTS: tuple[str, ...] = ("int8", "bf16")
 
 
 def default_home() -> Path:
@@ -45,6 +46,9 @@ class Settings:
     # A pack name (quality, fast, test) or the path of a local Hugging Face folder.
     generator: str = "fast"
     threads: int = 2
+    # Weights read when decoding: "int8" (a per-row int8 copy, about 2x faster
+    # decode) or "bf16"; measured with `salus bench generation`.
+    weights: str = "int8"
     max_new_tokens: int = 200
     top_k: int = 4
     # Lowest best cosine score (e5, query vs passage) that can count as relevant;
@@ -78,6 +82,8 @@ class Settings:
             )
         if not 1 <= self.threads <= 256:
             raise ConfigError(f"threads = {self.threads} must be between 1 and 256.")
+        if self.weights not in WEIGHTS:
+            raise ConfigError(f"weights = {self.weights!r} must be one of: {', '.join(WEIGHTS)}.")
         if not 16 <= self.max_new_tokens <= 2048:
             raise ConfigError(f"max_new_tokens = {self.max_new_tokens} must be 16..2048.")
         if not 1 <= self.top_k <= 20:

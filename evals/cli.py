@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     rb.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000],
                     help="synthetic collection sizes (default: 100000 1000000)")
     rb.set_defaults(run=_bench_retrieval)
+    gb = bench.add_parser("generation",
+                          help="prefill/decode speed vs the memory-bandwidth ceiling, as JSON")
+    gb.add_argument("--weights", nargs="+", default=["bf16", "int8"],
+                    help="decode weights to compare side by side (default: bf16 int8)")
+    gb.add_argument("--generator", help="pack name or local Hugging Face folder")
+    gb.set_defaults(run=_bench_generation)
     tb = bench.add_parser("triage", help="triage time per message, beside the shared embedding")
     tb.add_argument("--suite", type=Path, help="a safety suite (default: the shipped one)")
     tb.add_argument("--every", type=int, default=3, help="take every Nth case (default: 3)")
@@ -133,6 +139,13 @@ def _bench_pipeline(args: argparse.Namespace, settings: Settings) -> int:
     from evals.bench import DEFAULT_QUESTIONS, bench_pipeline
 
     _print(bench_pipeline(settings, args.questions or DEFAULT_QUESTIONS).to_dict())
+    return 0
+
+
+def _bench_generation(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.bench_generation import bench_generation
+
+    _print(bench_generation(settings, args.weights).to_dict())
     return 0
 
 

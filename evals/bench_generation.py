@@ -1,0 +1,171 @@
+"""`salus bench generation`: prefill and decode speed against this machine's ceiling.
+
+Decoding a token reads every weight once, so tokens/s can be at most
+(memory bandwidth) / (bytes of weights read per token). This bench measures
+the bandwidth in the same run (the best of five reads of a 1 GiB tensor with
+the generator's threads, before and after the model runs), then, for real
+questions through the real retriever and prompt:
+- prefill: tokens/s over the question's prompt after the cached system prompt;
+- decode: tokens/s of greedy steps, and its ratio to the ceiling;
+- time to the first verified sentence: from the question to the first text the
+  pipeline shows (it shows a sentence only after grounding passed it).
+Each weights setting given is run side by side on the same questions, so the
+figures compare as ratios, never as thresholds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from assistant.generation import TransformersGenerator
+from assistant.models import model_folder
+from assistant.pipeline import Assistant
+from assistant.prompting import build_messages, load_template
+from assistant.reply import Reply
+from assistant.settings import Settings
+from evals.stats import percentile
+from retrieval.retriever import query_vector
+
+QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("en", "How much physical activity do adults need each week?"),
+    ("fr", "Combien de sel peut-on manger par jour ?"),
+    ("es", "¿Cuántas frutas y verduras hay que comer al día?"),
+    ("pt", "Quais são os riscos de fumar?"),
+    ("ru", "Как защититься от малярии?"),
+    ("ar", "ما هي أعراض مرض السكري؟"),
+    ("zh", "成年人每天应该吃多少盐？"),
+    ("hi", "उच्च रक्तचाप को कैसे नियंत्रित करें?"),
+)
+DECODE_STEPS = 48
+
+
+@dataclass(frozen=True)
+class SpeedRun:
+    """One weights setting, measured over the questions (medians)."""
+
+    weights: str
+    decode_bytes_per_token: int
+    ceiling_tok_s: float
+    prompt_tokens: int
+    cached_prefix_tokens: int
+    prefill_tok_s: float
+    prefill_ms: float
+    decode_tok_s: float
+    decode_ratio_to_ceiling: float
+    first_verified_sentence_ms_p50: float
+    first_verified_sentence_ms_p95: float
+    reply_ms_p50: float
+
+
+@dataclass(frozen=True)
+class GenerationBench:
+    """The machine's read bandwidth and one SpeedRun per weights setting."""
+
+    generator: str
+    threads: int
+    bandwidth_gb_s: float
+    runs: tuple[SpeedRun, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def read_bandwidth_gb_s(threads: int, gib: float = 1.0, repeats: int = 5) -> float:
+    """The best read rate (GB/s) of a sum over a `gib`-GiB float32 tensor."""
+    import torch
+
+    torch.set_num_threads(threads)
+    data = torch.ones(int(gib * 2**30) // 4, dtype=torch.float32)
+    best = 0.0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        data.sum()
+        best = max(best, data.numel() * 4 / (time.perf_counter() - started) / 1e9)
+    return round(best, 1)
+
+
+def bench_generation(settings: Settings, weights: Sequence[str] = ("bf16", "int8"),
+                     questions: Sequence[tuple[str, str]] = QUESTIONS) -> GenerationBench:
+    """Measure bandwidth, then each weights setting on the same questions."""
+    before = read_bandwidth_gb_s(settings.threads)
+    bot = Assistant.from_settings(settings)
+    bot.warm_up()
+    measured = []
+    for setting in weights:
+        generator = TransformersGenerator(model_folder(settings), settings.threads, setting)
+        bot.generator = generator
+        measured.append((setting, generator, _speeds(bot, generator, questions)))
+    bandwidth = max(before, read_bandwidth_gb_s(settings.threads))
+    runs = tuple(_run(setting, generator, rows, bandwidth) for setting, generator, rows
+                 in measured)
+    return GenerationBench(settings.generator, settings.threads, bandwidth, runs)
+
+
+def _speeds(bot: Assistant, generator: TransformersGenerator,
+            questions: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+    generator.warm_up()
+    bot.reply(questions[0][1], ui_language=questions[0][0])  # warm caches and the system prompt
+    rows = []
+    for language, question in questions:
+        vector = query_vector(bot.embedder, question, ())
+        passages = bot.retriever.search(question, vector, language).passages
+        messages = build_messages(question, [p.chunk.passage_text for p in passages],
+                                  load_template(language))
+        row = _prefill_and_decode(generator, messages)
+        asked = time.perf_counter()
+        first = None
+        final: str | Reply | None = None
+        for item in bot.stream(question, ui_language=language):
+            if first is None and isinstance(item, str):
+                first = (time.perf_counter() - asked) * 1000
+            final = item
+        rows.append({**row, "first_ms": first or 0.0,
+                     "reply_ms": final.timings_ms.total if isinstance(final, Reply) else 0.0})
+    return rows
+
+
+def _prefill_and_decode(generator: TransformersGenerator,
+                        messages: list[dict[str, str]]) -> dict[str, float]:
+    """Time the prompt after the cached prefix, then DECODE_STEPS greedy steps."""
+    import torch
+
+    ids, cache = generator.encode(messages)
+    cached = cache.get_seq_length() if cache is not None else 0
+    model = generator.model
+    with torch.inference_mode():
+        started = time.perf_counter()
+        out = model(input_ids=ids[:, cached:], cache=cache, use_cache=True)
+        prefilled = time.perf_counter()
+        cache = out.past_key_values
+        token = out.logits[:, -1].argmax(-1, keepdim=True)
+        for _ in range(DECODE_STEPS):
+            out = model(input_ids=token, cache=cache, use_cache=True)
+            cache = out.past_key_values
+            token = out.logits[:, -1].argmax(-1, keepdim=True)
+        decoded = time.perf_counter()
+    new = ids.shape[1] - cached
+    return {"prompt": ids.shape[1], "cached": cached, "prefill_ms": (prefilled - started) * 1000,
+            "prefill_tok_s": new / (prefilled - started),
+            "decode_tok_s": DECODE_STEPS / (decoded - prefilled)}
+
+
+def _run(setting: str, generator: TransformersGenerator, rows: list[dict[str, float]],
+         bandwidth: float) -> SpeedRun:
+    from assistant.int8 import decode_bytes_per_token
+
+    per_token = decode_bytes_per_token(generator.model)
+    ceiling = bandwidth * 1e9 / per_token
+
+    def median(key: str) -> float:
+        return round(percentile([r[key] for r in rows], 50), 1)
+
+    firsts = [r["first_ms"] for r in rows]
+    decode = median("decode_tok_s")
+    return SpeedRun(setting, per_token, round(ceiling, 1), int(median("prompt")),
+                    int(median("cached")), median("prefill_tok_s"), median("prefill_ms"),
+                    decode, round(decode / ceiling, 2), round(percentile(firsts, 50)),
+                    round(percentile(firsts, 95)), median("reply_ms"))
