@@ -5,8 +5,10 @@ every figure in it stands in a passage it cites (or, when it cites none, in
 one passage), and it is close to that passage: enough shared words, or an
 embedding similarity above a threshold (which also works across languages).
 Anything else is dropped: a made-up figure is worse than a
-shorter answer. When too little survives, `extractive_answer` builds the
-reply from the best passage's own sentences instead.
+shorter answer. `rank_sentences` orders the passages' own sentences by
+closeness in meaning to the question: the pipeline leads with the nearest one,
+gives the model only the nearest few, and answers with them alone when too
+little of the model's text survives.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from assistant.text import (
     numbers,
     split_sentences,
     strip_citations,
+    unit_mismatch,
 )
 
 # Calibrated on evals/suites/grounding_pairs.jsonl (240 labelled pairs, 8 languages;
@@ -104,10 +107,15 @@ def check_sentence(sentence: str, passages: Sequence[str],
         if missing:
             return SentenceCheck(sentence, False, cited,
                                  f"figure {missing[0]} not in the cited passage")
+        changed = unit_mismatch(sentence, pool)
+        if changed:
+            return SentenceCheck(sentence, False, cited,
+                                 f"{changed}: not with that unit in the cited passage")
     tokens = content_tokens(strip_citations(sentence))
     for n in cited or range(1, len(passages) + 1):
         passage = passages[n - 1]
-        if not cited and not all(number_in(f, passage) for f in figures):
+        if not cited and (not all(number_in(f, passage) for f in figures)
+                          or unit_mismatch(sentence, passage)):
             continue
         if _overlap(tokens, passage) < MIN_OVERLAP:
             continue
@@ -150,29 +158,51 @@ def too_little_left(kept: Sequence[str], all_sentences: Sequence[str]) -> bool:
     return not kept or sum(len(s) for s in kept) < MIN_KEPT_SHARE * total
 
 
-def extractive_answer(question: str, passages: Sequence[str],
-                      max_sentences: int = 3) -> list[tuple[str, int]]:
-    """The passages' own sentences that best match the question, with their passage number.
+@dataclass(frozen=True)
+class RankedSentence:
+    """A passage sentence and how close it is in meaning to the question."""
 
-    Ties go to the better-ranked passage; the result keeps passage and
-    reading order. A sentence that opens with a quotation is a myth quoted
-    before it is corrected: alone it would say the opposite of the truth, so
-    it is never picked; nor is a fragment of fewer than 3 words.
+    score: float
+    passage: int  # 1-based position among the retrieved passages
+    position: int  # its place in the passage
+    text: str
+
+
+def rank_sentences(question: np.ndarray,
+                   passages: Sequence[tuple[Sequence[str], np.ndarray]]) -> list[RankedSentence]:
+    """Every usable passage sentence, closest to the question first (e5 query vs
+    passage cosine; ties go to the better-ranked passage). Quoted myths and
+    fragments of fewer than 3 words are left out.
+
+    On the answers suite (272 facts), the best sentence holds the expected fact
+    0.85 of the time and the best 3 0.96; ranked by shared words, 0.71 and 0.89.
 
     Example:
-        >>> passages = ["Eat less salt daily.", "Use under 5 g of salt a day."]
-        >>> extractive_answer("How much salt a day?", passages, 1)
-        [('Use under 5 g of salt a day.', 2)]
-        >>> myth = '"Salt is fine." Not true. Eat less salt daily.'
-        >>> extractive_answer("Is salt fine?", [myth], 1)
-        [('Eat less salt daily.', 1)]
+        >>> sents = (["Eat less salt.", "Adults: under 5 g of salt a day."], np.eye(2))
+        >>> [r.text for r in rank_sentences(np.array([0.2, 1.0]), [sents])]
+        ['Adults: under 5 g of salt a day.', 'Eat less salt.']
     """
-    candidates = [(s, n, i) for n, passage in enumerate(passages, start=1)
-                  for i, s in enumerate(_bare_sentences(passage))
-                  if len(content_tokens(s)) >= 3 and not is_quoted_myth(s)]
-    wanted = content_tokens(question)
-    ranked = sorted(candidates, key=lambda c: (-len(wanted & content_tokens(c[0])), c[1], c[2]))
-    return [(s, n) for s, n, _ in sorted(ranked[:max_sentences], key=lambda c: (c[1], c[2]))]
+    found = [RankedSentence(float(vectors[i] @ question), n, i, text)
+             for n, (sentences, vectors) in enumerate(passages, start=1)
+             for i, text in enumerate(sentences)
+             if len(content_tokens(text)) >= 3 and not is_quoted_myth(text)]
+    return sorted(found, key=lambda r: (-r.score, r.passage, r.position))
+
+
+def excerpts(ranked: Sequence[RankedSentence], count: int) -> dict[int, list[str]]:
+    """The `count` best sentences, grouped by passage number, in reading order.
+
+    Example:
+        >>> rs = [RankedSentence(.9, 2, 1, "b"), RankedSentence(.8, 2, 0, "a"),
+        ...       RankedSentence(.7, 1, 0, "c")]
+        >>> excerpts(rs, 2)
+        {2: ['a', 'b']}
+    """
+    chosen = sorted(ranked[:count], key=lambda r: (r.passage, r.position))
+    grouped: dict[int, list[str]] = {}
+    for r in chosen:
+        grouped.setdefault(r.passage, []).append(r.text)
+    return grouped
 
 
 def is_quoted_myth(sentence: str) -> bool:

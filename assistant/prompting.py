@@ -8,6 +8,7 @@ inside a passage is defused so a passage cannot close its fence early.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 _MAX_PASSAGE_CHARS = 1200
+_LEADING_CITATIONS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+\s*")
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,22 @@ def build_messages(question: str, passages: Sequence[str],
 
 def _defuse(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
+
+
+def strip_echo(sentence: str, template: PromptTemplate) -> str:
+    """The sentence without a leading copy of the prompt's answer label
+    (small models sometimes start by repeating "Answer in Hindi, citing ...:"),
+    and without citations it opens with, which streaming cut from the sentence before.
+
+    Example:
+        >>> t = load_template("en")
+        >>> strip_echo("Answer in English, citing the passages: Walk daily. [1]", t)
+        'Walk daily. [1]'
+        >>> strip_echo("[1] Walk daily. [2]", t)
+        'Walk daily. [2]'
+    """
+    sentence = _LEADING_CITATIONS.sub("", sentence)  # they belong to the sentence before
+    for label in (template.answer_label, template.answer_label.rstrip(":： ")):
+        if label and sentence.startswith(label):
+            return sentence[len(label):].lstrip(" :：")
+    return sentence

@@ -102,3 +102,96 @@ def content_tokens(text: str) -> set[str]:
         elif len(word) > 2 and not word.isdigit():
             tokens.add(word)
     return tokens
+
+
+# Units written after a figure, in our languages, by the unit they name. A figure
+# must keep its unit: "10 g" in an answer is not the passage's "10 %".
+UNIT_FORMS: dict[str, tuple[str, ...]] = {
+    "%": ("%", "٪", "percent", "per cent", "pour cent", "por ciento", "por cento", "процент",
+          "प्रतिशत", "في المئة", "بالمئة", "بالمائة"),
+    "mg": ("mg", "milligram", "milligramme", "miligramo", "miligrama", "мг", "миллиграмм",
+           "मिलीग्राम", "ملغ", "مغ", "ملليغرام", "مليغرام", "毫克"),
+    "g": ("g", "gram", "gramme", "gramo", "grama", "г", "грамм", "ग्राम", "غرام", "جرام", "غ",
+          "克", "公克"),
+    "kg": ("kg", "kilogram", "kilogramme", "kilogramo", "quilo", "кг", "килограмм", "किलो",
+           "كغ", "كيلوغرام", "كيلو", "公斤", "千克"),
+    "ml": ("ml", "millilitre", "milliliter", "mililitro", "мл", "миллилитр", "मिलीलीटर", "मिली",
+           "مل", "ملليلتر", "毫升"),
+    "minute": ("minute", "min", "minuto", "минут", "मिनट", "دقيقة", "دقائق", "分钟"),
+    "hour": ("hour", "heure", "hora", "час", "घंटे", "घंटा", "ساعة", "ساعات", "小时"),
+    "day": ("day", "jour", "día", "dia", "дней", "дня", "день", "दिन", "يوم", "أيام", "天"),
+    "week": ("week", "semaine", "semana", "недел", "सप्ताह", "हफ़्ते", "हफ्ते", "أسبوع", "أسابيع",
+             "周", "星期"),
+    "month": ("month", "mois", "mes", "meses", "mês", "месяц", "महीने", "महीना", "شهر", "أشهر",
+              "个月"),
+    "year": ("year", "ans", "an", "année", "año", "ano", "год", "лет", "साल", "वर्ष", "سنة",
+             "سنوات", "عام", "岁", "年"),
+    "teaspoon": ("teaspoon", "cuillère", "cucharadita", "colher", "чайн", "चम्मच", "ملعقة",
+                 "ملاعق", "茶匙", "勺"),
+    "kcal": ("kcal", "calorie", "caloría", "caloria", "ккал", "калори", "कैलोरी", "سعرة", "千卡"),
+    "million": ("million", "millón", "millones", "milhão", "milhões", "миллион", "млн",
+                "मिलियन", "مليون", "ملايين", "百万"),
+    "billion": ("billion", "milliard", "mil millones", "bilhão", "bilhões", "миллиард", "млрд",
+                "बिलियन", "مليار", "亿"),
+}
+_UNIT_INDEX = sorted(((form.casefold(), unit) for unit, forms in UNIT_FORMS.items()
+                      for form in forms), key=lambda fu: -len(fu[0]))
+# After a figure: a range ("150–300", "150 to 300") before the unit is skipped.
+_RANGE = re.compile(r"\s*(?:[–\-~至到]|to|à|a|até|до|से|إلى|و)\s*\d+(?:[.,]\d+)*",
+                    re.UNICODE)
+_FIGURE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*")
+
+
+def unit_after(text: str) -> str | None:
+    """The unit a figure's following text starts with, or None.
+
+    Example:
+        >>> unit_after(" grams of salt"), unit_after("–300 minutes"), unit_after(" adults")
+        ('g', 'minute', None)
+        >>> unit_after("克盐"), unit_after(" %")
+        ('g', '%')
+    """
+    rest = _RANGE.match(text)
+    rest_text = (text[rest.end():] if rest else text).lstrip().casefold()
+    for form, unit in _UNIT_INDEX:
+        if rest_text.startswith(form):
+            after = rest_text[len(form):len(form) + 1]
+            # Latin, Cyrillic and Arabic forms are word starts ("g" is not "gut");
+            # plural and case endings may follow the longer forms.
+            if len(form) <= 2 and form.isalpha() and after.isalpha() \
+                    and not "\u4e00" <= form[0] <= "\u9fff":
+                continue
+            return unit
+    return None
+
+
+def figures_with_units(text: str) -> list[tuple[str, str | None]]:
+    """Each figure with the unit written after it (None when there is none).
+
+    Example:
+        >>> figures_with_units("Under 5 g of salt and 10 % of energy [1].")
+        [('5', 'g'), ('10', '%')]
+    """
+    plain = ascii_digits(strip_citations(text))
+    return [(m.group(), unit_after(plain[m.end():m.end() + 40])) for m in _FIGURE.finditer(plain)]
+
+
+def unit_mismatch(sentence: str, passage: str) -> str | None:
+    """The first "figure unit" of the sentence that the passage never writes with
+    that unit (None when every unit the sentence gives is backed).
+
+    Example:
+        >>> unit_mismatch("Keep sugars under 10 g a day [1].", "Under 10 % of energy.")
+        '10 g'
+        >>> unit_mismatch("Adults: 150 minutes [1].", "150–300 minutes a week.") is None
+        True
+    """
+    backed = figures_with_units(passage)
+    for figure, unit in figures_with_units(sentence):
+        if unit is None:
+            continue
+        forms = {figure, figure.replace(",", "."), figure.replace(".", ","),
+                 figure.replace(",", ""), figure.replace(".", "")}
+        if not any(other in forms and other_unit == unit for other, other_unit in backed):
+            return f"{figure} {unit}"
+    return None

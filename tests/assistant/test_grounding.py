@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from assistant.grounding import Closeness, check_sentence, extractive_answer, too_little_left
+from assistant.grounding import (
+    Closeness,
+    check_sentence,
+    excerpts,
+    passage_sentences,
+    rank_sentences,
+    too_little_left,
+)
 
 PASSAGES = [
     "Physical activity — Key facts\nAdults aged 18–64 should do at least 150–300 minutes "
@@ -39,16 +46,33 @@ def test_too_little_left_when_most_text_was_dropped():
     assert not too_little_left(["kept sentence"], ["kept sentence"])
 
 
-def test_extractive_answer_uses_the_passage_own_sentences():
-    passage = "- Adults should be active.\n- Adults need 150 minutes a week.\n- Children play."
-    answer = extractive_answer("How many minutes do adults need?", [passage], 2)
-    assert answer == [("Adults should be active.", 1), ("Adults need 150 minutes a week.", 1)]
+def _ranked(embedder, question, passages):
+    sets = [(passage_sentences(p), embedder.embed_passages(passage_sentences(p)))
+            for p in passages]
+    return rank_sentences(embedder.embed_queries([question])[0], sets)
 
 
-def test_extractive_answer_never_quotes_a_myth_alone():
-    passage = '- **"Brown sugar is healthy."** Not true. Brown sugar is still sugar to limit.'
-    assert extractive_answer("Is brown sugar healthy?", [passage]) == [
-        ("Brown sugar is still sugar to limit.", 1)]
+def test_the_passage_sentence_nearest_the_question_comes_first(embedder):
+    passage = ("- Physical activity is good for the heart and the mind.\n"
+               "- Adults need 150 to 300 minutes of moderate activity a week.\n"
+               "- Children should play outside every day.")
+    best = _ranked(embedder, "How many minutes of exercise do adults need?", [passage])[0]
+    assert best.text == "Adults need 150 to 300 minutes of moderate activity a week."
+    assert (best.passage, best.position) == (1, 1)
+
+
+def test_a_quoted_myth_is_never_picked_on_its_own(embedder):
+    passage = '- "Brown sugar is healthy." Not true. Brown sugar is still sugar to limit.'
+    texts = [r.text for r in _ranked(embedder, "Is brown sugar healthy?", [passage])]
+    assert texts == ["Brown sugar is still sugar to limit."]
+
+
+def test_excerpts_keep_the_best_sentences_in_reading_order(embedder):
+    passages = ["- Salt raises blood pressure.\n- Adults should eat under 5 g of salt a day.",
+                "- Sugary drinks add free sugars.\n- Walking is good exercise for everyone."]
+    ranked = _ranked(embedder, "How much salt can an adult eat each day?", passages)
+    assert excerpts(ranked, 2) == {1: ["Salt raises blood pressure.",
+                                       "Adults should eat under 5 g of salt a day."]}
 
 
 def test_a_citation_alone_does_not_make_filler_supported():
@@ -71,3 +95,15 @@ def test_repeating_a_quoted_myth_is_not_support():
     check = check_sentence("Brown sugar is healthy [1].", passage,
                            [Closeness(0.95, nearest_is_myth=True)])
     assert not check.supported and "myth" in check.reason
+
+
+def test_a_figure_that_changed_its_unit_is_caught():
+    passages = ["Free sugars — Key facts\nKeep free sugars under 10 % of energy a day."]
+    check = check_sentence("Keep free sugars under 10 g a day [1].", passages)
+    assert not check.supported and "10 g" in check.reason
+    assert check_sentence("Keep free sugars under 10% of energy a day [1].", passages).supported
+
+
+def test_a_range_in_the_passage_still_gives_its_unit():
+    assert check_sentence("Adults need at least 150 minutes of moderate-intensity aerobic "
+                          "activity a week [1].", PASSAGES).supported
