@@ -87,6 +87,17 @@ class _Clock:
         return Timings(**self.spent, total=(time.perf_counter() - self.start) * 1000)
 
 
+@dataclass(frozen=True)
+class Context:
+    """The passages an answer draws on and the excerpts of them the model reads."""
+
+    passages: tuple[ScoredChunk, ...]  # the retrieved passages that have an excerpt
+    excerpts: tuple[str, ...]  # one per kept passage: title, heading, nearest sentences
+    nearest: tuple[tuple[list[str], np.ndarray], ...]  # each kept passage's sentences
+    ranked: tuple[RankedSentence, ...]  # every passage sentence, nearest first
+    position: dict[int, int]  # retrieved passage number -> number in the prompt
+
+
 class Assistant:
     """Answers health questions from the vetted knowledge base."""
 
@@ -190,16 +201,10 @@ class Assistant:
                 clock: _Clock) -> Iterator[str | Reply]:
         """Lead with the passage sentence nearest the question, then the model's
         verified sentences; the model reads only the sentences that matter."""
-        near_all = [self._sentences_of(p.chunk.id, p.chunk.text) for p in passages]
-        ranked = rank_sentences(vector, near_all)
-        chosen = excerpts(ranked, CONTEXT_SENTENCES) or {1: list(near_all[0][0])}
-        kept = sorted(chosen)
-        position = {n: i for i, n in enumerate(kept, start=1)}  # retrieval n -> prompt n
-        passages = [passages[n - 1] for n in kept]
-        nearest = [near_all[n - 1] for n in kept]
+        ctx = self.context(vector, passages)
+        ranked, position, nearest = ctx.ranked, ctx.position, ctx.nearest
+        passages = ctx.passages
         texts = [p.chunk.passage_text for p in passages]
-        context = [f"{p.chunk.title} — {p.chunk.heading}\n" + "\n".join(chosen[n])
-                   for n, p in zip(kept, passages, strict=True)]
         urls = sorted({p.chunk.source_url for p in passages})
         template = load_template(language)
         numbering: dict[int, int] = {}
@@ -249,7 +254,7 @@ class Assistant:
         if ranked and lead_with(ranked[0]):
             yield prefix + " ".join(shown)
         t = time.perf_counter()
-        stream = self.generator.stream(build_messages(question, context, template),
+        stream = self.generator.stream(build_messages(question, ctx.excerpts, template),
                                        self.settings.max_new_tokens)
         try:
             for piece in stream:
@@ -291,6 +296,21 @@ class Assistant:
         cites = tuple(Citation(n, c.doc_id, c.title, c.source_url, c.reviewed_on)
                       for n, c in sorted(by_new.items()))
         yield self._finish(text, language, verdict, cites, clock)
+
+    def context(self, vector: np.ndarray, passages: Sequence[ScoredChunk]) -> Context:
+        """What the model reads: the CONTEXT_SENTENCES passage sentences nearest the
+        question, under their passage's title, and the passages they come from."""
+        near_all = [self._sentences_of(p.chunk.id, p.chunk.text) for p in passages]
+        ranked = rank_sentences(vector, near_all)
+        chosen = excerpts(ranked, CONTEXT_SENTENCES) or {1: list(near_all[0][0])}
+        kept = sorted(chosen)
+        return Context(
+            passages=tuple(passages[n - 1] for n in kept),
+            excerpts=tuple(f"{passages[n - 1].chunk.title} — {passages[n - 1].chunk.heading}\n"
+                           + "\n".join(chosen[n]) for n in kept),
+            nearest=tuple(near_all[n - 1] for n in kept),
+            ranked=tuple(ranked),
+            position={n: i for i, n in enumerate(kept, start=1)})
 
     def _wrong_language(self, shown: Sequence[str], language: str) -> bool:
         """True when the shown answer is confidently in another language than asked."""
