@@ -2,10 +2,12 @@
 
 language → input triage → retrieval → generation → grounding → output filter.
 Plain calls, top to bottom. Anything but `answer` from triage gets a vetted,
-human-written message and no generation. Generated text is released one
-sentence at a time, and only after that sentence passed grounding and the
-output filter, so the user never sees an unchecked claim; if too little
-survives, the answer is rebuilt from the best passage's own sentences.
+human-written message and no generation. An answer opens with the passage
+sentence nearest in meaning to the question (shown at once, cited); the model
+reads only the few passage sentences nearest the question, and its text is
+released one sentence at a time, each only after it passed grounding and the
+output filter, so the user never sees an unchecked claim. If too little of it
+survives, the answer is the nearest passage sentences alone.
 
 Example:
     >>> bot = Assistant.from_settings(load_settings())  # doctest: +SKIP
@@ -216,22 +218,24 @@ class Assistant:
         if prefix:
             yield prefix.strip()
 
-        def show(sentence: str, n: int, sentence_vector: np.ndarray) -> bool:
+        def show(sentence: str, cited_passages: Sequence[int],
+                 sentence_vector: np.ndarray) -> bool:
             t0 = time.perf_counter()
             out = filter_sentence(sentence, texts, urls, template.system)
             clock.add("safety_out", t0)
             if out.text is None:
                 log.info("withheld a sentence: %s", ", ".join(out.reasons))
                 return False
-            numbering.setdefault(n, len(numbering) + 1)
-            cited = out.text if "[" in out.text else f"{out.text} [{n}]"
+            for n in cited_passages:
+                numbering.setdefault(n, len(numbering) + 1)
+            cited = out.text if "[" in out.text else f"{out.text} [{cited_passages[0]}]"
             shown.append(renumber_citations(cited, numbering))
             shown_vectors.append(sentence_vector)
             return True
 
         def lead_with(best: RankedSentence) -> bool:
             n = position[best.passage]
-            return show(best.text, n, nearest[n - 1][1][best.position])
+            return show(best.text, (n,), nearest[n - 1][1][best.position])
 
         def release(sentence: str) -> bool:
             t0 = time.perf_counter()
@@ -246,7 +250,7 @@ class Assistant:
             if not check.supported:
                 log.debug("dropped sentence (%s)", check.reason)
                 return False
-            if show(sentence, check.passages[0], sentence_vector):
+            if show(sentence, check.passages, sentence_vector):
                 generated.append(shown[-1])
                 return True
             return False

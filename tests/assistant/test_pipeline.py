@@ -26,10 +26,12 @@ class ScriptedGenerator:
     def __init__(self, answer: str) -> None:
         self.answer = answer
         self.calls = 0
+        self.words_taken = 0
 
     def stream(self, messages: Sequence[dict[str, str]], max_new_tokens: int) -> Iterator[str]:
         self.calls += 1
         for word in self.answer.split(" "):
+            self.words_taken += 1
             yield word + " "
 
 
@@ -90,6 +92,32 @@ def test_a_made_up_figure_never_reaches_the_user(assistant):
                 "Adults need 500 minutes of sport every day [1].")
     reply = bot.reply("How much physical activity do adults need?")
     assert "150" in reply.text and "500" not in reply.text
+
+
+def test_the_answer_opens_at_once_with_the_passage_sentence_nearest_the_question(assistant):
+    bot = _with(assistant, "Walking and cycling count as physical activity [1].")
+    stream = bot.stream("How many minutes of activity do adults need each week?")
+    first = next(stream)
+    assert "150" in first and first.endswith("[1]")
+    assert bot.generator.calls == 0  # shown before the model has started
+    reply = list(stream)[-1]
+    assert reply.citations[0].doc_id == "en-physical-activity"
+
+
+def test_a_model_whose_first_sentences_fail_is_stopped_and_the_passages_answer(assistant):
+    made_up = "Adults need 900 minutes of sport a day [1]. Children need 700 minutes [1]. "
+    bot = _with(assistant, made_up + "Everyone should run 50 km every day [1]. " * 30)
+    reply = bot.reply("How much physical activity do adults need?")
+    assert "900" not in reply.text and "700" not in reply.text and "150" in reply.text
+    assert bot.generator.words_taken < len(bot.generator.answer.split(" ")) / 2
+
+
+def test_a_model_sentence_that_repeats_the_opening_one_is_not_shown_twice(assistant):
+    lead = next(i for i in assistant.stream("How much physical activity do adults need?")
+                if isinstance(i, str))
+    bot = _with(assistant, lead + " " + lead)
+    reply = bot.reply("How much physical activity do adults need?")
+    assert reply.text.count(lead.split(" [")[0]) == 1
 
 
 def test_a_foreign_link_is_removed(assistant):
