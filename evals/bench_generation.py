@@ -116,22 +116,39 @@ def _speeds(bot: Assistant, generator: TransformersGenerator,
     bot.reply(questions[0][1], ui_language=questions[0][0])  # warm caches and the system prompt
     rows = []
     for language, question in questions:
+        asked = time.perf_counter()
+        shown: list[tuple[float, str]] = []  # (ms, text) of each text the user saw
+        final: str | Reply | None = None
+        for item in bot.stream(question, ui_language=language):
+            if isinstance(item, str):
+                shown.append(((time.perf_counter() - asked) * 1000, item))
+            final = item
+        first, model = _first_sentence_times(shown)
         vector = query_vector(bot.embedder, question, ())
         passages = bot.retriever.search(question, vector, language).passages
         messages = build_messages(question, bot.context(vector, passages).excerpts,
                                   load_template(language))
-        row = _prefill_and_decode(generator, messages)
-        asked = time.perf_counter()
-        shown: list[float] = []  # when each text was shown: lead, model sentences..., final
-        final: str | Reply | None = None
-        for item in bot.stream(question, ui_language=language):
-            if isinstance(item, str):
-                shown.append((time.perf_counter() - asked) * 1000)
-            final = item
-        rows.append({**row, "first_ms": shown[0] if shown else 0.0,
-                     "model_ms": shown[1] if len(shown) >= 3 else None,
+        rows.append({**_prefill_and_decode(generator, messages), "first_ms": first,
+                     "model_ms": model,
                      "reply_ms": final.timings_ms.total if isinstance(final, Reply) else 0.0})
     return rows
+
+
+def _first_sentence_times(shown: Sequence[tuple[float, str]]) -> tuple[float, float | None]:
+    """When the first cited sentence was shown, and when a longer text first followed
+    it before the final one (a model sentence that passed); None when none did.
+
+    Example:
+        >>> _first_sentence_times([(1, "Note."), (2, "Note. A [1]"), (9, "Note. A [1] B [1]"),
+        ...                        (12, "Note. A [1] B [1]")])
+        (2, 9)
+    """
+    cited = [(ms, text) for ms, text in shown if "[" in text]
+    if not cited:
+        return (shown[0][0] if shown else 0.0), None
+    first_ms, first_text = cited[0]
+    later = [ms for ms, text in cited[1:-1] if len(text) > len(first_text)]
+    return first_ms, (later[0] if later else None)
 
 
 def _prefill_and_decode(generator: TransformersGenerator,
