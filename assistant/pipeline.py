@@ -240,10 +240,10 @@ class Assistant:
         def release(sentence: str) -> bool:
             t0 = time.perf_counter()
             sentence = strip_echo(sentence, template)
-            written.append(sentence)
             sentence_vector = self.embedder.embed_passages([strip_citations(sentence)])[0]
             if _repeats(sentence_vector, shown_vectors):
-                return False  # says again what is already shown
+                return False  # says again what is shown: neither kept nor a failure
+            written.append(sentence)
             check = check_sentence(sentence, texts, [closeness(sentence_vector, sents, vecs)
                                                      for sents, vecs in nearest])
             clock.add("grounding", t0)
