@@ -35,3 +35,11 @@ def test_an_unknown_key_is_refused(tmp_path):
 def test_a_missing_config_file_is_reported(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_decode_weights_are_int8_by_default_and_checked(tmp_path):
+    assert Settings().weights == "int8"
+    cfg = tmp_path / "salus.toml"
+    cfg.write_text('weights = "fp8"\n')
+    with pytest.raises(ConfigError, match="fp8.*int8, bf16"):
+        load_settings(cfg)
