@@ -228,8 +228,9 @@ class Assistant:
                 return False
             for n in cited_passages:
                 numbering.setdefault(n, len(numbering) + 1)
-            cited = out.text if "[" in out.text else f"{out.text} [{cited_passages[0]}]"
-            shown.append(renumber_citations(cited, numbering))
+            # Cite exactly the passages grounding found (a model's [n] may name none).
+            marks = ", ".join(str(n) for n in cited_passages)
+            shown.append(renumber_citations(f"{strip_citations(out.text)} [{marks}]", numbering))
             shown_vectors.append(sentence_vector)
             return True
 

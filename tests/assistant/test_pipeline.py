@@ -14,6 +14,7 @@ import pytest
 
 from assistant.pipeline import Assistant
 from assistant.reply import Reply
+from assistant.text import citations, split_sentences
 from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY, NO_INFORMATION, OUT_OF_SCOPE
 from tests.multilingual import AWKWARD, QUESTIONS
 
@@ -118,6 +119,17 @@ def test_a_model_sentence_that_repeats_the_opening_one_is_not_shown_twice(assist
     bot = _with(assistant, lead + " " + lead)
     reply = bot.reply("How much physical activity do adults need?")
     assert reply.text.count(lead.split(" [")[0]) == 1
+
+
+def test_a_sentence_citing_a_passage_the_model_never_had_is_cited_to_the_right_one(assistant):
+    bot = _with(assistant, "Adults aged 18–64 should also do muscle-strengthening activities "
+                "that work all the major muscle groups on 2 or more days a week [7].")
+    reply = bot.reply("How much physical activity do adults need?")
+    assert "muscle-strengthening" in reply.text
+    cited = {c.n for c in reply.citations}
+    assert "[7]" not in reply.text
+    for sentence in split_sentences(reply.text):
+        assert citations(sentence) and set(citations(sentence)) <= cited
 
 
 def test_a_foreign_link_is_removed(assistant):
