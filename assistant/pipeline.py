@@ -227,7 +227,12 @@ class Assistant:
                 log.info("withheld a sentence: %s", ", ".join(out.reasons))
                 return False
             for n in cited_passages:
-                numbering.setdefault(n, len(numbering) + 1)
+                if n not in numbering:  # two sections of one document are one source
+                    doc = passages[n - 1].chunk.doc_id
+                    numbering[n] = next(
+                        (shown_n for m, shown_n in numbering.items()
+                         if passages[m - 1].chunk.doc_id == doc),
+                        len(set(numbering.values())) + 1)
             # Cite exactly the passages grounding found (a model's [n] may name none).
             marks = ", ".join(str(n) for n in cited_passages)
             shown.append(renumber_citations(f"{strip_citations(out.text)} [{marks}]", numbering))

@@ -58,6 +58,13 @@ def test_every_citation_in_the_text_is_listed(assistant):
         assert f"[{n}" in reply.text
 
 
+def test_two_sections_of_one_document_are_one_numbered_source(assistant):
+    reply = assistant.reply("How much physical activity do adults need?")
+    docs = [c.doc_id for c in reply.citations]
+    assert len(docs) == len(set(docs))
+    assert {c.n for c in reply.citations} == set(range(1, len(docs) + 1))
+
+
 def test_stream_yields_growing_text_then_the_reply(assistant):
     items = list(assistant.stream("How much salt can I eat a day?"))
     assert isinstance(items[-1], Reply)
