@@ -239,7 +239,8 @@ class Assistant:
             shown_vectors.append(sentence_vector)
             return True
 
-        def lead_with(best: RankedSentence) -> bool:
+        def quote(best: RankedSentence) -> bool:
+            """Show a passage's own sentence (the opening one, or the fallback's)."""
             n = position[best.passage]
             return show(best.text, (n,), nearest[n - 1][1][best.position])
 
@@ -261,7 +262,7 @@ class Assistant:
                 return True
             return False
 
-        if ranked and lead_with(ranked[0]):
+        if ranked and quote(ranked[0]):
             yield prefix + " ".join(shown)
         t = time.perf_counter()
         stream = self.generator.stream(build_messages(question, ctx.excerpts, template),
@@ -295,11 +296,12 @@ class Assistant:
             log.info("generated answer too thin or in another language; using the passages")
             shown, shown_vectors, numbering = [], [], {}
             for best in ranked:
+                if len(shown) >= EXTRACTIVE_SENTENCES:
+                    break
                 n = position.get(best.passage)
-                if n is None or len(shown) >= EXTRACTIVE_SENTENCES:
-                    continue
-                if not _repeats(nearest[n - 1][1][best.position], shown_vectors):
-                    lead_with(best)
+                if n is not None and not _repeats(nearest[n - 1][1][best.position],
+                                                  shown_vectors):
+                    quote(best)
         text = prefix + " ".join(shown)
         yield text
         by_new = {new: passages[old - 1].chunk for old, new in numbering.items()}

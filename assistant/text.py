@@ -81,9 +81,20 @@ def numbers(text: str) -> list[str]:
 def number_in(number: str, text: str) -> bool:
     """True if `number` stands in `text` as a whole figure (not inside a longer one)."""
     plain = ascii_digits(text)
-    variants = {number, number.replace(",", "."), number.replace(".", ","),
-                number.replace(",", ""), number.replace(",", " ")}
-    return any(re.search(rf"(?<![\d.,]){re.escape(v)}(?![\d]|[.,]\d)", plain) for v in variants)
+    return any(re.search(rf"(?<![\d.,]){re.escape(v)}(?![\d]|[.,]\d)", plain)
+               for v in figure_forms(number))
+
+
+def figure_forms(number: str) -> set[str]:
+    """The ways one figure is written: either decimal mark, thousands marks dropped
+    or spaced.
+
+    Example:
+        >>> sorted(figure_forms("1,5"))
+        ['1 5', '1,5', '1.5', '15']
+    """
+    return {number, number.replace(",", "."), number.replace(".", ","),
+            number.replace(",", ""), number.replace(",", " ")}
 
 
 def content_tokens(text: str) -> set[str]:
@@ -190,8 +201,7 @@ def unit_mismatch(sentence: str, passage: str) -> str | None:
     for figure, unit in figures_with_units(sentence):
         if unit is None:
             continue
-        forms = {figure, figure.replace(",", "."), figure.replace(".", ","),
-                 figure.replace(",", ""), figure.replace(".", "")}
+        forms = figure_forms(figure) | {figure.replace(".", "")}
         if not any(other in forms and other_unit == unit for other, other_unit in backed):
             return f"{figure} {unit}"
     return None
