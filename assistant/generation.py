@@ -4,10 +4,12 @@
 `TransformersGenerator` loads a prepared Hugging Face folder (a pack from
 `salus models prepare`, or any local folder) in bf16 on the CPU, applies the
 model's own chat template, and decodes greedily: a health answer should be
-the same every time it is asked. Two measured speed-ups (`salus bench
-generation`): decode steps read int8 copies of the weights (`assistant.int8`),
-and the system prompt's key/value cache is computed once per system prompt
-and reused, so each question's prefill starts after it.
+the same every time it is asked. Measured speed-ups (`salus bench
+generation`): the system prompt's key/value cache is computed once per system
+prompt and reused, so each question's prefill starts after it; with int8
+weights, Llama-family models decode in a lean loop over int8 weights
+(`assistant.decode`), and other models through `generate` with int8 copies of
+their Linear weights (`assistant.int8`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
+
+REPETITION_PENALTY = 1.1  # transformers' rule: a seen token's logit divided (or times) by it
 
 
 class Generator(Protocol):
@@ -39,12 +43,14 @@ class TransformersGenerator:
     """
 
     def __init__(self, folder: Path, threads: int = 2, weights: str = "int8",
-                 reuse_prefix: bool = True) -> None:
+                 reuse_prefix: bool = True, loop: bool = True) -> None:
         self.folder = folder
         self.threads = threads
         self.weights = weights
         self.reuse_prefix = reuse_prefix
+        self.loop = loop
         self.model_id = folder.name
+        self._plan: Any = None
         self._model: Any = None
         self._tokenizer: Any = None
         self._prefixes: dict[str, tuple[Any, Any]] = {}  # system prompt -> (ids, cache)
@@ -55,6 +61,12 @@ class TransformersGenerator:
         """The loaded torch model (loads it on first use)."""
         self.warm_up()
         return self._model
+
+    @property
+    def plan(self) -> Any:
+        """The DecodePlan of the lean int8 loop, or None when `generate` decodes."""
+        self.warm_up()
+        return self._plan
 
     @property
     def tokenizer(self) -> Any:
@@ -74,11 +86,17 @@ class TransformersGenerator:
         model = AutoModelForCausalLM.from_pretrained(self.folder, dtype=torch.bfloat16)
         model.eval()
         if self.weights == "int8":
-            from assistant.int8 import quantize_for_decode
+            from assistant.decode import DecodePlan
 
-            quantize_for_decode(model)
+            if self.loop and DecodePlan.supports(model):
+                self._plan = DecodePlan(model)
+            else:
+                from assistant.int8 import quantize_for_decode
+
+                quantize_for_decode(model)
         self._model = model
-        log.info("generator loaded from %s (%s decode weights)", self.folder, self.weights)
+        log.info("generator loaded from %s (%s decode weights, %s)", self.folder, self.weights,
+                 "lean loop" if self._plan is not None else "generate")
 
     def encode(self, messages: Sequence[dict[str, str]]) -> tuple[Any, Any]:
         """Prompt token ids for `messages`, and a copy of the cached system-prompt
@@ -108,9 +126,39 @@ class TransformersGenerator:
                 self._prefixes[system] = (ids, out.past_key_values)
             return self._prefixes[system]
 
+    @property
+    def stop_ids(self) -> tuple[int, ...]:
+        """The token ids that end an answer (the tokenizer's and the model's own)."""
+        ends = self.model.generation_config.eos_token_id
+        ends = list(ends) if isinstance(ends, list | tuple) else [ends]
+        return tuple(int(i) for i in {*ends, self.tokenizer.eos_token_id} if i is not None)
+
     def stream(self, messages: Sequence[dict[str, str]], max_new_tokens: int) -> Iterator[str]:
         """Yield decoded text pieces as the model produces them. Closing the
         iterator early (the caller has heard enough) stops the model."""
+        ids, cache = self.encode(messages)
+        if self.plan is not None:
+            return self._stream_loop(ids, cache, max_new_tokens)
+        return self._stream_generate(ids, cache, max_new_tokens)
+
+    def _stream_loop(self, ids: Any, cache: Any, max_new_tokens: int) -> Iterator[str]:
+        """Text pieces from the lean int8 loop, run in the caller's thread."""
+        tokens: list[int] = []
+        printed = ""
+        stops = self.stop_ids
+        for token in self.plan.greedy(ids, cache, max_new_tokens, REPETITION_PENALTY, stops):
+            if token in stops:
+                break
+            tokens.append(token)
+            text = self._tokenizer.decode(tokens, skip_special_tokens=True)
+            if text.endswith("\ufffd"):
+                continue  # a character split across tokens: wait for its end
+            if len(text) > len(printed):
+                yield text[len(printed):]
+                printed = text
+
+    def _stream_generate(self, ids: Any, cache: Any, max_new_tokens: int) -> Iterator[str]:
+        """Text pieces from `model.generate`, run in a worker thread."""
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
@@ -120,12 +168,11 @@ class TransformersGenerator:
             def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
                 return torch.full((input_ids.shape[0],), stop.is_set(), dtype=torch.bool)
 
-        ids, cache = self.encode(messages)
         streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True,
                                         skip_special_tokens=True)
         kwargs: dict[str, Any] = dict(
             input_ids=ids, attention_mask=torch.ones_like(ids), streamer=streamer,
-            max_new_tokens=max_new_tokens, do_sample=False, repetition_penalty=1.1,
+            max_new_tokens=max_new_tokens, do_sample=False, repetition_penalty=REPETITION_PENALTY,
             pad_token_id=self._tokenizer.eos_token_id,
             stopping_criteria=StoppingCriteriaList([_Stopped()]))
         if cache is not None:

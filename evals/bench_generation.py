@@ -11,8 +11,11 @@ questions through the real retriever and prompt:
   pipeline shows (the passage sentence nearest the question, checked like
   every other), and to the first sentence of the model's own that passed
   grounding (None when none did and the answer came from the passages).
-Each weights setting given is run side by side on the same questions, so the
-figures compare as ratios, never as thresholds.
+Each setting given is run side by side on the same questions, so the figures
+compare as ratios, never as thresholds. Settings: `bf16` and `int8` (the
+weights setting of salus.toml, each decoded the way the generator decodes it:
+the lean int8 loop for Llama-family models), and `int8-generate` (int8
+weights through `model.generate`, the path before the loop, for comparison).
 """
 
 from __future__ import annotations
@@ -101,7 +104,9 @@ def bench_generation(settings: Settings, weights: Sequence[str] = ("bf16", "int8
     bot.warm_up()
     measured = []
     for setting in weights:
-        generator = TransformersGenerator(model_folder(settings), settings.threads, setting)
+        generator = TransformersGenerator(model_folder(settings), settings.threads,
+                                          setting.removesuffix("-generate"),
+                                          loop=not setting.endswith("-generate"))
         bot.generator = generator
         measured.append((setting, generator, _speeds(bot, generator, questions)))
     bandwidth = max(before, read_bandwidth_gb_s(settings.threads))
@@ -153,22 +158,32 @@ def _first_sentence_times(shown: Sequence[tuple[float, str]]) -> tuple[float, fl
 
 def _prefill_and_decode(generator: TransformersGenerator,
                         messages: list[dict[str, str]]) -> dict[str, float]:
-    """Time the prompt after the cached prefix, then DECODE_STEPS greedy steps."""
+    """Time the prompt after the cached prefix, then DECODE_STEPS greedy steps,
+    on the path the generator decodes with."""
     import torch
 
     ids, cache = generator.encode(messages)
     cached = cache.get_seq_length() if cache is not None else 0
     model = generator.model
     with torch.inference_mode():
-        started = time.perf_counter()
-        out = model(input_ids=ids[:, cached:], cache=cache, use_cache=True)
-        prefilled = time.perf_counter()
-        cache = out.past_key_values
-        token = out.logits[:, -1].argmax(-1, keepdim=True)
-        for _ in range(DECODE_STEPS):
-            out = model(input_ids=token, cache=cache, use_cache=True)
+        if generator.plan is not None:
+            started = time.perf_counter()
+            tokens = generator.plan.greedy(ids, cache, DECODE_STEPS + 1)
+            next(tokens)
+            prefilled = time.perf_counter()
+            for _ in tokens:
+                pass
+        else:
+            started = time.perf_counter()
+            out = model(input_ids=ids[:, cached:], cache=cache, use_cache=True,
+                        logits_to_keep=1)
+            prefilled = time.perf_counter()
             cache = out.past_key_values
             token = out.logits[:, -1].argmax(-1, keepdim=True)
+            for _ in range(DECODE_STEPS):
+                out = model(input_ids=token, cache=cache, use_cache=True)
+                cache = out.past_key_values
+                token = out.logits[:, -1].argmax(-1, keepdim=True)
         decoded = time.perf_counter()
     new = ids.shape[1] - cached
     return {"prompt": ids.shape[1], "cached": cached, "prefill_ms": (prefilled - started) * 1000,
@@ -180,7 +195,9 @@ def _run(setting: str, generator: TransformersGenerator, rows: list[dict[str, An
          bandwidth: float) -> SpeedRun:
     from assistant.int8 import decode_bytes_per_token
 
-    per_token = decode_bytes_per_token(generator.model)
+    plan = generator.plan
+    per_token = plan.bytes_per_token if plan is not None else decode_bytes_per_token(
+        generator.model)
     ceiling = bandwidth * 1e9 / per_token
 
     def median(key: str) -> float:

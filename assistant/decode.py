@@ -1,0 +1,216 @@
+"""A lean greedy decode loop over int8 weights for Llama-family models (Qwen2, Llama).
+
+Decoding one token reads every weight once, so on a CPU its speed is bound by
+memory bandwidth. Through `model.generate`, a step of the fast pack took
+34 ms, of which the int8 products were 16 ms. The rest was the attention
+kernel (0.36 ms a layer for one query) and a few hundred small operations,
+each dispatched from Python. This loop does the same arithmetic in fewer
+operations:
+- q, k and v are one matrix product, and gate and up are another;
+- keys and values go into buffers allocated once;
+- attention for one query is two small float32 matrix products;
+- the repetition penalty touches only the tokens already seen.
+
+The products are fbgemm's dynamic int8 linear: weights int8 with one scale
+per output row, and each call quantizes its activation row to 8 bits. With
+VNNI it reads weights at 36 GB/s on 2 cores, against 32 GB/s for int8
+weights with bf16 activations (`_weight_int8pack_mm`), whose int8->float
+conversion makes it compute-bound. Measured on the fast pack at a 550-token
+context: 34 ms a step through `generate`, 20.5 ms in this loop with bf16
+activations, 16.9 ms with 8-bit activations.
+
+The prompt is still run by the model's own forward (bf16, a thousand rows at
+once), and its keys and values are copied in. `DecodePlan.supports(model)`
+says which models the loop can run; the others keep `model.generate`.
+Heavy import (torch): an adapter, loaded by the generator.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+ARCHITECTURES = ("qwen2", "llama")
+
+
+@dataclass(frozen=True)
+class Int8Matrix:
+    """One or more Linear layers stacked by output rows: int8 weights with one
+    scale per row, multiplied by activations quantized to 8 bits per call."""
+
+    packed: Any
+    nbytes: int
+
+    @classmethod
+    def of(cls, *linears: nn.Linear, rows: torch.Tensor | None = None) -> Int8Matrix:
+        """Quantize the stacked weights (and biases), reordered by `rows` if given."""
+        weight = torch.cat([linear.weight.data for linear in linears]).float()
+        scale = weight.abs().amax(dim=1).clamp(min=1e-8) / 127
+        biases = [linear.bias for linear in linears]
+        bias = None
+        if any(b is not None for b in biases):
+            bias = torch.cat([b.data.float() if b is not None else torch.zeros(linear.out_features)
+                              for b, linear in zip(biases, linears, strict=True)])
+        if rows is not None:
+            weight, scale = weight[rows], scale[rows]
+            bias = None if bias is None else bias[rows]
+        with warnings.catch_warnings():  # quantized tensors are deprecated, still shipped
+            warnings.simplefilter("ignore")
+            qweight = torch.quantize_per_channel(
+                weight, scale.double(), torch.zeros(weight.shape[0], dtype=torch.long), 0,
+                torch.qint8)
+        nbytes = weight.numel() + scale.numel() * 4 + (0 if bias is None else bias.numel() * 4)
+        return cls(torch.ops.quantized.linear_prepack(qweight, bias), nbytes)
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.ops.quantized.linear_dynamic(x, self.packed, False)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One transformer block's decode weights."""
+
+    attn_norm: torch.Tensor
+    qkv: Int8Matrix
+    out: Int8Matrix
+    mlp_norm: torch.Tensor
+    gate_up: Int8Matrix
+    down: Int8Matrix
+
+
+class DecodePlan:
+    """The int8 weights and shapes a greedy decode step needs, built once per model.
+
+    Example:
+        >>> plan = DecodePlan(model)  # doctest: +SKIP
+        >>> tokens = list(plan.greedy(prompt_ids, cache, 64))  # doctest: +SKIP
+    """
+
+    def __init__(self, model: Any) -> None:
+        if not self.supports(model):
+            raise ValueError(f"{model.config.model_type} is not a Llama-family model; "
+                             "use model.generate for it.")
+        config = model.config
+        self.heads = config.num_attention_heads
+        self.kv_heads = config.num_key_value_heads
+        self.head_dim = getattr(config, "head_dim", None) or config.hidden_size // self.heads
+        self.eps = config.rms_norm_eps
+        self.model = model
+        body = model.model
+        self.embed = body.embed_tokens.weight.data
+        # Within each head, pair dimension i with i + dim/2, so the rotation is one
+        # complex product; q and k permuted alike leave their dot product unchanged.
+        half = self.head_dim // 2
+        self.pairs = torch.tensor([j for i in range(half) for j in (i, i + half)])
+        heads = self.heads + self.kv_heads
+        rows = torch.cat([(h * self.head_dim + self.pairs) for h in range(heads)]
+                         + [torch.arange(self.kv_heads * self.head_dim) + heads * self.head_dim])
+        self.layers = [Layer(
+            attn_norm=block.input_layernorm.weight.data.float(),
+            qkv=Int8Matrix.of(block.self_attn.q_proj, block.self_attn.k_proj,
+                              block.self_attn.v_proj, rows=rows),
+            out=Int8Matrix.of(block.self_attn.o_proj),
+            mlp_norm=block.post_attention_layernorm.weight.data.float(),
+            gate_up=Int8Matrix.of(block.mlp.gate_proj, block.mlp.up_proj),
+            down=Int8Matrix.of(block.mlp.down_proj)) for block in body.layers]
+        self.norm = body.norm.weight.data.float()
+        self.head = Int8Matrix.of(model.lm_head)
+        self.rotary = body.rotary_emb
+
+    @staticmethod
+    def supports(model: Any) -> bool:
+        """True for the architectures this loop implements exactly."""
+        config = model.config
+        return (hasattr(torch.ops.quantized, "linear_dynamic")
+                and config.model_type in ARCHITECTURES
+                and getattr(config, "hidden_act", "silu") == "silu"
+                and not getattr(config, "use_sliding_window", False))
+
+    @property
+    def bytes_per_token(self) -> int:
+        """Bytes of weights one step reads: every int8 matrix, norms, one embedding row."""
+        matrices = [m for layer in self.layers
+                    for m in (layer.qkv, layer.out, layer.gate_up, layer.down)] + [self.head]
+        norms = sum(layer.attn_norm.numel() + layer.mlp_norm.numel() for layer in self.layers)
+        return (sum(m.nbytes for m in matrices) + 4 * (norms + self.norm.numel())
+                + self.embed.shape[1] * self.embed.element_size())
+
+    def greedy(self, ids: torch.Tensor, cache: Any, max_new_tokens: int,
+               repetition_penalty: float = 1.1, stop_ids: tuple[int, ...] = ()) -> Iterator[int]:
+        """Yield greedy next tokens after `ids`, whose keys and values are in `cache`
+        except possibly the last few (they are run here). Penalises tokens already
+        in `ids` or generated the way transformers' repetition penalty does."""
+        with torch.inference_mode():
+            cached = cache.get_seq_length() if cache is not None else 0
+            out = self.model(input_ids=ids[:, cached:], cache=cache, use_cache=True,
+                             logits_to_keep=1)
+            cache = out.past_key_values
+            length = ids.shape[1]
+            total = length + max_new_tokens
+            keys, values = self._buffers(cache, total)
+            turns = self._turns(total)
+            seen = ids[0].unique()
+            logits = out.logits[0, -1].float()
+            for position in range(length, total):
+                token = int(self._pick(logits, seen, repetition_penalty))
+                yield token
+                if token in stop_ids or position == total - 1:
+                    return
+                seen = torch.cat((seen, torch.tensor([token])))
+                logits = self._step(token, position, keys, values, turns)
+
+    def _buffers(self, cache: Any, total: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        keys, values = [], []
+        for layer in cache.layers:
+            filled = layer.keys.shape[2]
+            k = torch.empty(self.kv_heads, total, self.head_dim)
+            v = torch.empty_like(k)
+            k[:, :filled] = layer.keys[0][..., self.pairs].float()
+            v[:, :filled] = layer.values[0].float()
+            keys.append(k)
+            values.append(v)
+        return keys, values
+
+    def _turns(self, total: int) -> torch.Tensor:
+        """The rotary rotation of each position 0..total-1, as complex numbers."""
+        cos, sin = self.rotary(torch.zeros(1, dtype=torch.float32), torch.arange(total)[None])
+        half = self.head_dim // 2
+        return torch.complex(cos[0, :, :half].float(), sin[0, :, :half].float())
+
+    @staticmethod
+    def _pick(logits: torch.Tensor, seen: torch.Tensor, penalty: float) -> torch.Tensor:
+        if penalty != 1.0:
+            chosen = logits[seen]
+            logits[seen] = torch.where(chosen > 0, chosen / penalty, chosen * penalty)
+        return logits.argmax()
+
+    def _step(self, token: int, position: int, keys: list[torch.Tensor],
+              values: list[torch.Tensor], turns: torch.Tensor) -> torch.Tensor:
+        """The next token's logits after `token` at `position` (float32)."""
+        heads, kv_heads, dim = self.heads, self.kv_heads, self.head_dim
+        group = heads // kv_heads
+        q_size, kv_size = heads * dim, kv_heads * dim
+        turn = turns[position]
+        x = self.embed[token][None].float()
+        scale = dim ** -0.5
+        rms_norm = nn.functional.rms_norm
+        for layer, k_cache, v_cache in zip(self.layers, keys, values, strict=True):
+            qkv = layer.qkv(rms_norm(x, (x.shape[-1],), layer.attn_norm, self.eps))
+            pairs = torch.view_as_complex(qkv[0, :q_size + kv_size].view(-1, dim // 2, 2))
+            qk = torch.view_as_real(pairs * turn).view(heads + kv_heads, dim)
+            k_cache[:, position] = qk[heads:]
+            v_cache[:, position] = qkv[0, q_size + kv_size:].view(kv_heads, dim)
+            length = position + 1
+            scores = torch.bmm(qk[:heads].view(kv_heads, group, dim),
+                               k_cache[:, :length].transpose(1, 2))
+            attn = torch.bmm(scores.mul_(scale).softmax(-1), v_cache[:, :length])
+            x.add_(layer.out(attn.view(1, q_size)))
+            gate, up = layer.gate_up(rms_norm(x, (x.shape[-1],), layer.mlp_norm,
+                                              self.eps)).chunk(2, dim=-1)
+            x.add_(layer.down(nn.functional.silu(gate).mul_(up)))
+        return self.head(rms_norm(x, (x.shape[-1],), self.norm, self.eps))[0].float()

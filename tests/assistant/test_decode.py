@@ -1,0 +1,97 @@
+"""The lean int8 decode loop computes what the model computes, within int8 rounding."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from assistant.decode import DecodePlan
+from assistant.generation import TransformersGenerator
+from assistant.prompting import build_messages, load_template
+
+
+def tiny(model_type: str) -> torch.nn.Module:
+    """A small random model of the given architecture (seconds to build)."""
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    torch.manual_seed(0)
+    config = AutoConfig.for_model(
+        model_type, hidden_size=128, intermediate_size=256, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, vocab_size=512,
+        max_position_embeddings=256)
+    return AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16).eval()
+
+
+def step_logits(plan: DecodePlan, model: torch.nn.Module, ids: torch.Tensor, steps: int):
+    """Teacher-forced: the loop's logits and the model's for each of the last `steps`."""
+    prompt = ids[:, :-steps]
+    ours, theirs = [], []
+    with torch.inference_mode():
+        out = model(input_ids=prompt, use_cache=True)
+        keys, values = plan._buffers(out.past_key_values, ids.shape[1])
+        turns = plan._turns(ids.shape[1])
+        full = model(input_ids=ids).logits[0].float()
+        for position in range(prompt.shape[1], ids.shape[1]):
+            ours.append(plan._step(int(ids[0, position]), position, keys, values, turns))
+            theirs.append(full[position])
+    return torch.stack(ours), torch.stack(theirs)
+
+
+@pytest.mark.parametrize("model_type", ["qwen2", "llama"])
+def test_each_step_matches_the_models_own_forward(model_type):
+    model = tiny(model_type)
+    plan = DecodePlan(model)
+    ids = torch.randint(0, 512, (1, 40), generator=torch.Generator().manual_seed(1))
+    ours, theirs = step_logits(plan, model, ids, 8)
+    error = (ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)
+    assert error.max() < 0.05  # int8 weights and activations: about 1% here
+
+
+def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_model_dir):
+    generator = TransformersGenerator(test_model_dir, 2, "int8")
+    assert generator.plan is not None  # a Llama-family pack decodes in the loop
+    messages = build_messages("How much salt per day?",
+                              ["Adults should eat less than 5 g of salt a day."],
+                              load_template("en"))
+    answer = "Adults should eat less than 5 g of salt a day, about one teaspoon [1]."
+    ids, _ = generator.encode(messages + [{"role": "assistant", "content": answer}])
+    ours, theirs = step_logits(generator.plan, generator.model, ids, 16)
+    error = (ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)
+    # int8 weights and 8-bit activations: about 5% on this 135M model (2-3% on
+    # the fast pack); a wrong head layout or rotation would be near 100%
+    assert error.median() < 0.08
+    assert (ours.argmax(-1) == theirs.argmax(-1)).float().mean() >= 0.8
+
+
+def test_a_step_reads_about_half_the_bytes_of_bf16_weights(test_model_dir):
+    from transformers import AutoModelForCausalLM
+
+    from assistant.int8 import decode_bytes_per_token
+
+    model = AutoModelForCausalLM.from_pretrained(test_model_dir, dtype=torch.bfloat16)
+    assert 0.45 < DecodePlan(model).bytes_per_token / decode_bytes_per_token(model) < 0.6
+
+
+def test_other_architectures_keep_generate():
+    from transformers import AutoModelForCausalLM, GPT2Config
+
+    model = AutoModelForCausalLM.from_config(GPT2Config(n_layer=1, n_embd=64, n_head=2,
+                                                        vocab_size=128))
+    assert not DecodePlan.supports(model)
+    with pytest.raises(ValueError, match="use model.generate"):
+        DecodePlan(model)
+
+
+def test_streamed_pieces_are_whole_characters_and_end_at_the_stop_token(test_model_dir):
+    generator = TransformersGenerator(test_model_dir, 2, "int8")
+    messages = build_messages("每天应该吃多少盐？", ["成年人每天的盐摄入量应少于5克。"],
+                              load_template("zh"))
+    pieces = list(generator.stream(messages, 40))
+    assert pieces and all("\ufffd" not in piece for piece in pieces)
+    ids, cache = generator.encode(messages)
+    tokens = [t for t in generator.plan.greedy(ids, cache, 40, 1.1, generator.stop_ids)
+              if t not in generator.stop_ids]
+    whole = generator.tokenizer.decode(tokens, skip_special_tokens=True)
+    shown = "".join(pieces)
+    assert whole.startswith(shown)
+    assert not whole[len(shown):].strip(" \ufffd")  # only a character cut by the limit is held
