@@ -40,7 +40,14 @@ from assistant.models import model_folder
 from assistant.prompting import build_messages, load_template, strip_echo
 from assistant.reply import Citation, Reply, SafetyInfo, Timings
 from assistant.settings import Settings
-from assistant.text import renumber_citations, split_sentences, strip_citations
+from assistant.text import (
+    asks_quantity,
+    number_in,
+    numbers,
+    renumber_citations,
+    split_sentences,
+    strip_citations,
+)
 from retrieval.embedder import E5Embedder, Embedder
 from retrieval.index import SearchIndex, load_index
 from retrieval.retriever import Retriever, ScoredChunk, query_vector
@@ -203,7 +210,7 @@ class Assistant:
                 clock: _Clock) -> Iterator[str | Reply]:
         """Lead with the passage sentence nearest the question, then the model's
         verified sentences; the model reads only the sentences that matter."""
-        ctx = self.context(vector, passages)
+        ctx = self.context(vector, passages, asks_quantity(question, language))
         ranked, position, nearest = ctx.ranked, ctx.position, ctx.nearest
         passages = ctx.passages
         texts = [p.chunk.passage_text for p in passages]
@@ -248,11 +255,11 @@ class Assistant:
             t0 = time.perf_counter()
             sentence = strip_echo(sentence, template)
             sentence_vector = self.embedder.embed_passages([strip_citations(sentence)])[0]
-            if _repeats(sentence_vector, shown_vectors):
+            if _repeats(sentence_vector, sentence, shown_vectors, shown):
                 return False  # says again what is shown: neither kept nor a failure
             written.append(sentence)
             check = check_sentence(sentence, texts, [closeness(sentence_vector, sents, vecs)
-                                                     for sents, vecs in nearest])
+                                                     for sents, vecs in nearest], language)
             clock.add("grounding", t0)
             if not check.supported:
                 log.debug("dropped sentence (%s)", check.reason)
@@ -295,13 +302,15 @@ class Assistant:
         if too_little_left(generated, written) or self._wrong_language(generated, language):
             log.info("generated answer too thin or in another language; using the passages")
             shown, shown_vectors, numbering = [], [], {}
-            for best in ranked:
-                if len(shown) >= EXTRACTIVE_SENTENCES:
-                    break
-                n = position.get(best.passage)
-                if n is not None and not _repeats(nearest[n - 1][1][best.position],
-                                                  shown_vectors):
-                    quote(best)
+        # A short answer is topped up with the next nearest passage sentences: the
+        # nearest three hold the expected fact far more often than the first alone.
+        for best in ranked:
+            if len(shown) >= EXTRACTIVE_SENTENCES:
+                break
+            n = position.get(best.passage)
+            if n is not None and not _repeats(nearest[n - 1][1][best.position], best.text,
+                                              shown_vectors, shown):
+                quote(best)
         text = prefix + " ".join(shown)
         yield text
         by_new = {new: passages[old - 1].chunk for old, new in numbering.items()}
@@ -309,11 +318,13 @@ class Assistant:
                       for n, c in sorted(by_new.items()))
         yield self._finish(text, language, verdict, cites, clock)
 
-    def context(self, vector: np.ndarray, passages: Sequence[ScoredChunk]) -> Context:
+    def context(self, vector: np.ndarray, passages: Sequence[ScoredChunk],
+                prefer_figures: bool = False) -> Context:
         """What the model reads: the CONTEXT_SENTENCES passage sentences nearest the
-        question, under their passage's title, and the passages they come from."""
+        question (figures first when it asks for one), under their passage's
+        title, and the passages they come from."""
         near_all = [self._sentences_of(p.chunk.id, p.chunk.text) for p in passages]
-        ranked = rank_sentences(vector, near_all)
+        ranked = rank_sentences(vector, near_all, prefer_figures)
         chosen = excerpts(ranked, CONTEXT_SENTENCES) or {1: list(near_all[0][0])}
         kept = sorted(chosen)
         return Context(
@@ -348,6 +359,12 @@ class Assistant:
         return reply
 
 
-def _repeats(vector: np.ndarray, shown: Sequence[np.ndarray]) -> bool:
-    """Is a sentence with this vector nearly one already shown?"""
-    return any(float(v @ vector) >= REPEAT_SIMILARITY for v in shown)
+def _repeats(vector: np.ndarray, text: str, shown_vectors: Sequence[np.ndarray],
+             shown: Sequence[str]) -> bool:
+    """Does this sentence say again one already shown: nearly the same vector, and
+    no figure of its own? ("less than 5 g of salt" is not "at least 400 g of
+    fruit", however alike the two sentences read to e5.)"""
+    figures = numbers(strip_citations(text))
+    return any(float(v @ vector) >= REPEAT_SIMILARITY
+               and all(number_in(f, strip_citations(other)) for f in figures)
+               for v, other in zip(shown_vectors, shown, strict=True))

@@ -205,3 +205,91 @@ def unit_mismatch(sentence: str, passage: str) -> str | None:
         if not any(other in forms and other_unit == unit for other, other_unit in backed):
             return f"{figure} {unit}"
     return None
+
+
+# Words that negate a clause, by language (whole words; Chinese by character, minus
+# the common words that only contain one). Used to catch an answer sentence that
+# says the opposite of the passage sentence it is nearest to. Portuguese "no" is
+# "in the", so it is not here.
+NEGATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset({"not", "no", "never", "none", "nor", "cannot"}),
+    "fr": frozenset({"ne", "pas", "jamais", "aucun", "aucune", "ni"}),
+    "es": frozenset({"no", "nunca", "ningún", "ninguno", "ninguna", "ni", "tampoco", "jamás"}),
+    "pt": frozenset({"não", "nunca", "nenhum", "nenhuma", "nem", "jamais"}),
+    "ru": frozenset({"не", "нет", "никогда", "ни", "ничего", "нельзя"}),
+    "ar": frozenset({"لا", "ليس", "ليست", "لم", "لن", "غير", "ولا", "ولم", "ولن", "وليس",
+                     "وليست"}),
+    "hi": frozenset({"नहीं", "न", "मत", "ना"}),
+    "zh": frozenset(),
+}
+# Phrases built on a negation that do not deny anything: "not less than" (at least),
+# Russian "пока ... не" (until).
+_NOT_DENIALS: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:no|not) (?:more|less|later|earlier|fewer) than\b"),
+    "es": re.compile(r"\bno (?:más|menos) de\b"),
+    "pt": re.compile(r"\bnão (?:mais|menos) (?:de|do que)\b"),
+    "fr": re.compile(r"\bpas (?:plus|moins) de\b"),
+    "ru": re.compile(r"\bне (?:менее|более|меньше|больше|реже|позднее|раньше)\b"
+                     r"|\bпока\s+(?:\w+\s+){0,2}не\b"),
+}
+_ZH_NEGATIONS = ("不", "没", "无", "未", "别", "勿", "非")
+_ZH_NOT_NEGATIONS = ("非常", "不同", "不少", "不断", "不仅", "不但", "无论", "不管", "未来",
+                     "别人", "特别", "区别", "不久")
+_CONTRACTED = re.compile(r"\w(?:n't|n’t)\b|\bn['’]", re.IGNORECASE)
+
+
+def negated(text: str, language: str) -> bool:
+    """Does the text contain a negation, in `language`?
+
+    Example:
+        >>> negated("Potatoes do not count.", "en"), negated("Potatoes count.", "en")
+        (True, False)
+        >>> negated("Don't.", "en"), negated("N'en mangez pas.", "fr")
+        (True, True)
+        >>> negated("Не менее 150 минут, пока руки не высохнут.", "ru")
+        False
+        >>> negated("土豆不算在内。", "zh"), negated("非常重要。", "zh")
+        (True, False)
+    """
+    plain = unicodedata.normalize("NFKC", strip_citations(text)).casefold()
+    if language == "zh":
+        for word in _ZH_NOT_NEGATIONS:
+            plain = plain.replace(word, "")
+        return any(ch in plain for ch in _ZH_NEGATIONS)
+    if language in _NOT_DENIALS:
+        plain = _NOT_DENIALS[language].sub(" ", plain)
+    if language in ("en", "fr") and _CONTRACTED.search(plain):
+        return True
+    words = NEGATIONS.get(language, frozenset())
+    return any(w in words for w in WORD.findall(plain))
+
+
+# How a question asks for a figure, by language (lowercase substrings): "how many",
+# "what percentage", "at what age". Such a question is better answered by a passage
+# sentence that gives a figure.
+QUANTITY_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("how many", "how much", "how long", "how often", "how old", "what percentage",
+           "what share", "what proportion", "what age", "how far"),
+    "fr": ("combien", "quel pourcentage", "quelle part", "quelle proportion", "quel âge"),
+    "es": ("cuánt", "qué porcentaje", "qué proporción", "qué edad"),
+    "pt": ("quant", "que porcentagem", "qual porcentagem", "qual a porcentagem", "que idade",
+           "qual idade"),
+    "ru": ("сколько", "какой процент", "какая доля", "какая часть", "каком возрасте",
+           "какого возраста"),
+    "ar": ("كم ", "ما نسبة", "ما هي نسبة", "أي عمر", "أي سن"),
+    "hi": ("कितन", "किस उम्र", "कितने प्रतिशत"),
+    "zh": ("多少", "几", "多久", "多长", "比例", "百分之", "多大"),
+}
+
+
+def asks_quantity(question: str, language: str) -> bool:
+    """Does the question ask for a figure (how many, how much, what share...)?
+
+    Example:
+        >>> asks_quantity("How much salt can I eat a day?", "en")
+        True
+        >>> asks_quantity("Сколько соли можно съесть?", "ru"), asks_quantity("Why walk?", "en")
+        (True, False)
+    """
+    plain = unicodedata.normalize("NFKC", question).casefold() + " "
+    return any(word in plain for word in QUANTITY_WORDS.get(language, ()))

@@ -31,6 +31,7 @@ from assistant.pipeline import Assistant
 from assistant.prompting import build_messages, load_template
 from assistant.reply import Reply
 from assistant.settings import Settings
+from assistant.text import asks_quantity
 from evals.stats import percentile
 from retrieval.retriever import query_vector
 
@@ -131,7 +132,8 @@ def _speeds(bot: Assistant, generator: TransformersGenerator,
         first, model = _first_sentence_times(shown)
         vector = query_vector(bot.embedder, question, ())
         passages = bot.retriever.search(question, vector, language).passages
-        messages = build_messages(question, bot.context(vector, passages).excerpts,
+        context = bot.context(vector, passages, asks_quantity(question, language))
+        messages = build_messages(question, context.excerpts,
                                   load_template(language))
         rows.append({**_prefill_and_decode(generator, messages), "first_ms": first,
                      "model_ms": model,

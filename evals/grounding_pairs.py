@@ -30,7 +30,7 @@ def evaluate_pairs(embedder: Embedder, path: Path = PAIRS) -> dict[str, Any]:
         sentences = passage_sentences(row["passage"])
         close = closeness(vector, sentences, embedder.embed_passages(sentences))
         sentence = row["sentence"] if "[" in row["sentence"] else row["sentence"] + " [1]"
-        kept = check_sentence(sentence, [row["passage"]], [close]).supported
+        kept = check_sentence(sentence, [row["passage"]], [close], row["language"]).supported
         ok = kept if row["label"] == "supported" else not kept
         right[row["label"]][row["language"]].append(ok)
         right[row["label"]]["all"].append(ok)

@@ -107,3 +107,34 @@ def test_a_figure_that_changed_its_unit_is_caught():
 def test_a_range_in_the_passage_still_gives_its_unit():
     assert check_sentence("Adults need at least 150 minutes of moderate-intensity aerobic "
                           "activity a week [1].", PASSAGES).supported
+
+
+def test_a_flipped_negation_is_caught_in_every_language_form():
+    passage = ("Adults should eat at least 400 g of fruit and vegetables a day. "
+               "Potatoes and cassava do not count.")
+    nearest = Closeness(0.95, nearby=passage, nearest="Potatoes and cassava do not count.")
+    flipped = check_sentence("Potatoes and cassava count too [1].", [passage], [nearest], "en")
+    assert not flipped.supported and "negates" in flipped.reason
+    kept = check_sentence("Potatoes and cassava do not count [1].", [passage], [nearest], "en")
+    assert kept.supported
+
+
+def test_a_negation_the_passage_does_not_make_is_caught():
+    passage = "Vaccines are safe and protect children from measles."
+    nearest = Closeness(0.95, nearby=passage, nearest=passage)
+    check = check_sentence("Vaccines are not safe and do not protect children from measles [1].",
+                           [passage], [nearest], "en")
+    assert not check.supported
+
+
+def test_a_question_asking_for_a_figure_prefers_the_sentence_that_gives_one():
+    import numpy as np
+
+    sentences = (["Salt raises blood pressure and harms the heart.",
+                  "Adults should eat less than 5 g of salt a day."],
+                 np.array([[0.80, 0.0], [0.79, 0.0]]))
+    question = np.array([1.0, 0.0])
+    plain = rank_sentences(question, [sentences])
+    figures = rank_sentences(question, [sentences], prefer_figures=True)
+    assert plain[0].text.startswith("Salt raises")
+    assert figures[0].text.startswith("Adults should eat less than 5 g")

@@ -139,6 +139,22 @@ def test_a_sentence_citing_a_passage_the_model_never_had_is_cited_to_the_right_o
         assert citations(sentence) and set(citations(sentence)) <= cited
 
 
+def test_a_short_model_answer_is_topped_up_with_the_next_nearest_passage_sentences(assistant):
+    bot = _with(assistant, "Adults aged 18–64 should also do muscle-strengthening activities "
+                "that work all the major muscle groups on 2 or more days a week [1].")
+    reply = bot.reply("How much physical activity do adults need?")
+    assert "muscle-strengthening" in reply.text  # the model's sentence stays
+    assert len(split_sentences(reply.text)) == 3  # lead, model, one more passage sentence
+
+
+def test_a_model_sentence_that_flips_the_passage_is_never_shown(assistant):
+    bot = _with(assistant, "Adults aged 65 and over do not need the same amounts of activity "
+                "as younger adults [1].")
+    reply = bot.reply("Do older people need as much physical activity as younger adults?")
+    assert "do not need the same" not in reply.text
+    assert "65" in reply.text  # the passages answer instead
+
+
 def test_a_foreign_link_is_removed(assistant):
     bot = _with(assistant, "Adults should do at least 150–300 minutes of moderate-intensity "
                 "aerobic physical activity a week, see https://example.com/buy-now [1].")
