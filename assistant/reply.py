@@ -55,3 +55,23 @@ class Reply:
         data = dataclasses.asdict(self)
         data["timings_ms"] = {k: round(v, 1) for k, v in data["timings_ms"].items()}
         return data
+
+
+class Draft(str):
+    """The answer shown so far, while it streams, with the sources its [n] markers
+    name: the chat can list them at once. A str, so a consumer that only wants
+    the text uses it as one.
+
+    Example:
+        >>> d = Draft("Walk daily. [1]", (Citation(1, "en-pa", "Physical activity",
+        ...                                       "https://www.who.int", "2025-01-01"),))
+        >>> d.upper(), d.citations[0].n
+        ('WALK DAILY. [1]', 1)
+    """
+
+    citations: tuple[Citation, ...]
+
+    def __new__(cls, text: str, citations: tuple[Citation, ...] = ()) -> Draft:
+        draft = super().__new__(cls, text)
+        draft.citations = citations
+        return draft

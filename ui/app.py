@@ -1,9 +1,9 @@
 """The web app. Wires the Assistant and the desks to Gradio; decides nothing itself.
 
-The public chat tab needs no login: answers stream in as they are verified;
-the sources appear under the chat; the language picker switches every
-string on the page (Arabic right to left) and tells the assistant which
-language to expect. The curation and evaluation tabs (ui/staff.py) sit
+The public chat tab needs no login: answers stream in as they are verified,
+and the sources they cite appear under the chat as soon as they are cited;
+the language picker switches every string on the page (Arabic right to left)
+and tells the assistant which language to expect. The curation and evaluation tabs (ui/staff.py) sit
 behind a login and check the role on the server in every handler.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.pipeline import Assistant
-from assistant.reply import Reply
+from assistant.reply import Draft, Reply
 from assistant.settings import Settings
 from safety.helplines import load_countries
 from safety.verdict import CRISIS
@@ -129,9 +129,11 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackStore) -> None:
                                   visible=True) if item.action == CRISIS else hidden
                 yield (messages, sources_markdown(item.citations, load_locale(lang)), "",
                        shown, item.to_dict())
-            else:
-                messages[-1] = {"role": "assistant", "content": item}
-                yield messages, "", "", gr.update(), gr.update()
+            else:  # a Draft lists its sources at once; other texts have none yet
+                messages[-1] = {"role": "assistant", "content": str(item)}
+                cited = item.citations if isinstance(item, Draft) else ()
+                yield (messages, sources_markdown(cited, load_locale(lang)), "", gr.update(),
+                       gr.update())
 
     def localize(lang: str) -> tuple[Any, ...]:
         loc = load_locale(lang)

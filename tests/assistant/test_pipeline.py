@@ -155,6 +155,17 @@ def test_a_model_sentence_that_flips_the_passage_is_never_shown(assistant):
     assert "65" in reply.text  # the passages answer instead
 
 
+def test_the_sources_come_with_the_first_sentence_not_only_with_the_reply(assistant):
+    from assistant.reply import Draft
+
+    items = list(assistant.stream("How much physical activity do adults need?"))
+    drafts = [i for i in items if isinstance(i, Draft)]
+    assert drafts and drafts[0].citations  # listed with the opening sentence
+    for draft in drafts:
+        assert set(citations(draft)) == {c.n for c in draft.citations}
+    assert drafts[-1].citations == items[-1].citations
+
+
 def test_a_foreign_link_is_removed(assistant):
     bot = _with(assistant, "Adults should do at least 150–300 minutes of moderate-intensity "
                 "aerobic physical activity a week, see https://example.com/buy-now [1].")
