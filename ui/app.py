@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 import gradio as gr
@@ -19,7 +20,7 @@ from assistant.pipeline import Assistant
 from assistant.reply import Draft, Reply
 from assistant.settings import Settings
 from safety.helplines import load_countries
-from safety.verdict import CRISIS
+from safety.verdict import ANSWER, CRISIS
 from ui.desk import CurationDesk, Progress
 from ui.evaluation import EvaluationDesk
 from ui.feedback import FeedbackStore, feedback_for
@@ -105,7 +106,7 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackStore) -> None:
                               elem_id="salus-report-consent")
         report_send = gr.Button(en.report_send, elem_id="salus-report-send")
         thanks = gr.Markdown("", elem_id="salus-report-thanks")
-    last = gr.State(None)  # the last Reply as a dict, for feedback
+    last = gr.State(None)  # the Reply as a dict (its sources while it streams), for feedback
     # A Dataset's label does not follow gr.update, so the heading is its own Markdown.
     examples_heading = gr.Markdown(f"**{en.examples_label}**", elem_id="salus-examples-label")
     examples = gr.Dataset(components=[box], samples=[[q] for q in en.examples],
@@ -120,7 +121,7 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackStore) -> None:
         history = history_pairs(messages)
         messages = [*messages, {"role": "user", "content": message},
                     {"role": "assistant", "content": load_locale(lang).thinking}]
-        yield messages, "", "", hidden, gr.update()
+        yield messages, "", "", hidden, None  # a report from now on is about this answer
         for item in assistant.stream(message, history, ui_language=lang,
                                      country=where or None):
             if isinstance(item, Reply):
@@ -132,8 +133,9 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackStore) -> None:
             else:  # a Draft lists its sources at once; other texts have none yet
                 messages[-1] = {"role": "assistant", "content": str(item)}
                 cited = item.citations if isinstance(item, Draft) else ()
+                so_far = {"action": ANSWER, "citations": [asdict(c) for c in cited]}
                 yield (messages, sources_markdown(cited, load_locale(lang)), "", gr.update(),
-                       gr.update())
+                       so_far if cited else None)
 
     def localize(lang: str) -> tuple[Any, ...]:
         loc = load_locale(lang)
