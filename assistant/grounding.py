@@ -150,6 +150,28 @@ def check_sentence(sentence: str, passages: Sequence[str],
     return SentenceCheck(sentence, False, cited, "no passage supports it")
 
 
+def grafted_words(sentence: str, question: str, nearest: str) -> set[str]:
+    """Words a generated sentence shares with the question but not with the passage
+    sentence it is nearest to: the question grafted onto a passage's figure
+    ("Adults need 60 minutes a day", from the children's sentence). Words of 5
+    letters or more, compared on their first 5 (Chinese is not checked).
+
+    Example:
+        >>> sorted(grafted_words("Adults need 60 minutes a day [1].",
+        ...                      "How many minutes do adults need?",
+        ...                      "Children need an average of 60 minutes a day."))
+        ['adult']
+        >>> grafted_words("Children need 60 minutes a day [1].",
+        ...               "How many minutes do children need?",
+        ...               "Children need an average of 60 minutes a day.")
+        set()
+    """
+    def stems(text: str) -> set[str]:
+        return {t[:5] for t in content_tokens(strip_citations(text)) if len(t) >= 5}
+
+    return (stems(sentence) & stems(question)) - stems(nearest)
+
+
 def _is_meta(sentence: str) -> bool:
     """Does the sentence speak of "the passage" (any of our languages)?
 

@@ -30,6 +30,7 @@ from assistant.grounding import (
     check_sentence,
     closeness,
     excerpts,
+    grafted_words,
     is_complete,
     passage_sentences,
     rank_sentences,
@@ -263,11 +264,14 @@ class Assistant:
             if _repeats(sentence_vector, sentence, shown_vectors, shown):
                 return False  # says again what is shown: neither kept nor a failure
             written.append(sentence)
-            check = check_sentence(sentence, texts, [closeness(sentence_vector, sents, vecs)
-                                                     for sents, vecs in nearest], language)
+            closes = [closeness(sentence_vector, sents, vecs) for sents, vecs in nearest]
+            check = check_sentence(sentence, texts, closes, language)
             clock.add("grounding", t0)
             if not check.supported:
                 log.debug("dropped sentence (%s)", check.reason)
+                return False
+            if grafted_words(sentence, question, closes[check.passages[0] - 1].nearest):
+                log.debug("dropped sentence (takes words from the question, not the passage)")
                 return False
             if show(sentence, check.passages, sentence_vector):
                 generated.append(shown[-1])

@@ -166,6 +166,17 @@ def test_the_sources_come_with_the_first_sentence_not_only_with_the_reply(assist
     assert drafts[-1].citations == items[-1].citations
 
 
+def test_a_passage_figure_with_the_question_grafted_onto_it_is_never_shown(assistant):
+    # seen on the answers suite: "adults need 60 minutes a day", from the children's
+    # sentence; every word and figure stands in the passage
+    swapped = "Взрослому нужно 60 минут в день активности средней интенсивности [1]."
+    bot = _with(assistant, swapped)
+    reply = bot.reply("Сколько минут в неделю взрослому нужно заниматься физической "
+                      "активностью средней интенсивности?")
+    assert "Взрослому нужно 60 минут" not in reply.text
+    assert "150" in reply.text  # the passages answer
+
+
 def test_a_foreign_link_is_removed(assistant):
     bot = _with(assistant, "Adults should do at least 150–300 minutes of moderate-intensity "
                 "aerobic physical activity a week, see https://example.com/buy-now [1].")
