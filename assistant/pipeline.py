@@ -43,6 +43,7 @@ from assistant.reply import Citation, Draft, Reply, SafetyInfo, Timings
 from assistant.settings import Settings
 from assistant.text import (
     asks_quantity,
+    leans_on_previous,
     number_in,
     numbers,
     renumber_citations,
@@ -253,9 +254,15 @@ class Assistant:
             return True
 
         def quote(best: RankedSentence) -> bool:
-            """Show a passage's own sentence (the opening one, or the fallback's)."""
+            """Show a passage's own sentence (the opening one, or the fallback's),
+            after the sentence before it when it opens with "this" or "it"."""
             n = position[best.passage]
-            return show(best.text, (n,), nearest[n - 1][1][best.position])
+            sentences, vectors = nearest[n - 1]
+            if best.position > 0 and leans_on_previous(best.text, language):
+                before = sentences[best.position - 1]
+                if not _repeats(vectors[best.position - 1], before, shown_vectors, shown):
+                    show(before, (n,), vectors[best.position - 1])
+            return show(best.text, (n,), vectors[best.position])
 
         def release(sentence: str) -> bool:
             t0 = time.perf_counter()

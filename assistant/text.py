@@ -293,3 +293,35 @@ def asks_quantity(question: str, language: str) -> bool:
     """
     plain = unicodedata.normalize("NFKC", question).casefold() + " "
     return any(word in plain for word in QUANTITY_WORDS.get(language, ()))
+
+
+# Words that open a sentence leaning on the one before it ("This is about 5 g of
+# salt"), by language. Quoted alone, out of order, their "this" points elsewhere.
+ANAPHORA: dict[str, tuple[str, ...]] = {
+    "en": ("this", "that", "these", "those", "it", "they"),
+    "fr": ("cela", "ceci", "ce", "c'est", "c’est", "il", "elle", "ils", "elles"),
+    "es": ("esto", "eso", "ello", "esta", "este", "estos", "estas"),
+    "pt": ("isso", "isto", "esta", "este", "estes", "estas"),
+    "ru": ("это", "они", "он", "она", "оно"),
+    "ar": ("هذا", "هذه", "وهذا", "وهذه", "ذلك"),
+    "hi": ("यह", "ये", "इससे", "इसका", "इसकी", "इसके"),
+    "zh": ("这", "它", "他们", "其"),
+}
+
+
+def leans_on_previous(sentence: str, language: str) -> bool:
+    """Does the sentence open with a word pointing at the sentence before it?
+
+    Example:
+        >>> leans_on_previous("Cela correspond à moins de 5 g de sel.", "fr")
+        True
+        >>> leans_on_previous("Adults should eat less than 5 g of salt.", "en")
+        False
+        >>> leans_on_previous("这相当于每天不到5克盐。", "zh")
+        True
+    """
+    plain = unicodedata.normalize("NFKC", sentence).strip().casefold()
+    if language == "zh":
+        return plain.startswith(ANAPHORA["zh"])
+    first = plain.split(" ", 1)[0].strip(",;:")
+    return first in ANAPHORA.get(language, ())

@@ -177,6 +177,18 @@ def test_a_passage_figure_with_the_question_grafted_onto_it_is_never_shown(assis
     assert "150" in reply.text  # the passages answer
 
 
+def test_a_quoted_sentence_that_says_this_follows_the_sentence_it_points_at(assistant):
+    from assistant.text import leans_on_previous
+
+    bot = _with(assistant, "Le sel, c'est mauvais [1].")
+    reply = bot.reply("Combien de sel peut-on manger par jour au maximum ?")
+    sentences = split_sentences(reply.text)
+    leaning = [i for i, s in enumerate(sentences) if leans_on_previous(s, "fr")]
+    assert leaning, reply.text  # this question's answer quotes "Cela correspond à..."
+    for i in leaning:
+        assert i > 0 and "2000 mg" in sentences[i - 1]
+
+
 def test_a_foreign_link_is_removed(assistant):
     bot = _with(assistant, "Adults should do at least 150–300 minutes of moderate-intensity "
                 "aerobic physical activity a week, see https://example.com/buy-now [1].")
