@@ -35,6 +35,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from assistant.int8 import row_scales
+
 ARCHITECTURES = ("qwen2", "llama")
 
 
@@ -50,7 +52,7 @@ class Int8Matrix:
     def of(cls, *linears: nn.Linear, rows: torch.Tensor | None = None) -> Int8Matrix:
         """Quantize the stacked weights (and biases), reordered by `rows` if given."""
         weight = torch.cat([linear.weight.data for linear in linears]).float()
-        scale = weight.abs().amax(dim=1).clamp(min=1e-8) / 127
+        scale = row_scales(weight)
         biases = [linear.bias for linear in linears]
         bias = None
         if any(b is not None for b in biases):

@@ -22,6 +22,11 @@ from torch import nn
 DECODE_ROWS = 4  # up to this many activation rows, the int8 weights are read
 
 
+def row_scales(weight: torch.Tensor) -> torch.Tensor:
+    """One int8 scale per output row: its largest weight maps to 127 (float32)."""
+    return weight.float().abs().amax(dim=1).clamp(min=1e-8) / 127
+
+
 class Int8DecodeLinear(nn.Module):
     """A Linear whose decode steps read int8 weights with per-row scales.
 
@@ -36,7 +41,7 @@ class Int8DecodeLinear(nn.Module):
 
     def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
         super().__init__()
-        scale = weight.float().abs().amax(dim=1).clamp(min=1e-8) / 127
+        scale = row_scales(weight)
         self.weight = nn.Parameter(weight, requires_grad=False)
         self.bias = None if bias is None else nn.Parameter(bias, requires_grad=False)
         self.register_buffer("qweight", torch.round(weight.float() / scale[:, None])

@@ -254,10 +254,15 @@ class Assistant:
             return True
 
         def quote(best: RankedSentence) -> bool:
-            """Show a passage's own sentence (the opening one, or the fallback's),
-            after the sentence before it when it opens with "this" or "it"."""
-            n = position[best.passage]
+            """Show a passage's own sentence (the opening one, a near tie, the top-up's)
+            unless it says again one shown; after the sentence before it when it
+            opens with "this" or "it"."""
+            n = position.get(best.passage)
+            if n is None:
+                return False
             sentences, vectors = nearest[n - 1]
+            if _repeats(vectors[best.position], best.text, shown_vectors, shown):
+                return False
             if best.position > 0 and leans_on_previous(best.text, language):
                 before = sentences[best.position - 1]
                 if not _repeats(vectors[best.position - 1], before, shown_vectors, shown):
@@ -292,15 +297,9 @@ class Assistant:
                          tuple(Citation(n, c.doc_id, c.title, c.source_url, c.reviewed_on)
                                for n, c in sorted(by_new.items())))
 
-        def quote_if_new(best: RankedSentence) -> None:
-            n = position.get(best.passage)
-            if n is not None and not _repeats(nearest[n - 1][1][best.position], best.text,
-                                              shown_vectors, shown):
-                quote(best)
-
         if ranked and quote(ranked[0]):
             if len(ranked) > 1 and ranked[0].score - ranked[1].score <= TIE_MARGIN:
-                quote_if_new(ranked[1])  # two near-equal candidates: show both
+                quote(ranked[1])  # two near-equal candidates: show both
             yield shown_so_far()
         t = time.perf_counter()
         stream = self.generator.stream(build_messages(question, ctx.excerpts, template),
@@ -338,7 +337,7 @@ class Assistant:
         for best in ranked:
             if len(shown) >= EXTRACTIVE_SENTENCES:
                 break
-            quote_if_new(best)
+            quote(best)
         draft = shown_so_far()
         yield draft
         yield self._finish(str(draft), language, verdict, draft.citations, clock)

@@ -3,8 +3,9 @@
 The public chat tab needs no login: answers stream in as they are verified,
 and the sources they cite appear under the chat as soon as they are cited;
 the language picker switches every string on the page (Arabic right to left)
-and tells the assistant which language to expect. The curation and evaluation tabs (ui/staff.py) sit
-behind a login and check the role on the server in every handler.
+and tells the assistant which language to expect. The curation and evaluation
+tabs (ui/staff.py) sit behind a login and check the role on the server in
+every handler.
 """
 
 from __future__ import annotations
