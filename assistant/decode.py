@@ -36,6 +36,7 @@ import torch
 from torch import nn
 
 from assistant.int8 import row_scales
+from assistant.lookup import DRAFTS, NgramLookup
 
 ARCHITECTURES = ("qwen2", "llama")
 
@@ -46,18 +47,24 @@ class Int8Matrix:
     scale per row, multiplied by activations quantized to 8 bits per call."""
 
     packed: Any
+    bias: torch.Tensor | None
     nbytes: int
 
     @classmethod
-    def of(cls, *linears: nn.Linear, rows: torch.Tensor | None = None) -> Int8Matrix:
-        """Quantize the stacked weights (and biases), reordered by `rows` if given."""
+    def of(cls, *linears: nn.Linear, rows: torch.Tensor | None = None,
+           gains: torch.Tensor | None = None) -> Int8Matrix:
+        """Quantize the stacked weights (and biases), each output row multiplied by
+        its gain if given, then reordered by `rows` if given."""
         weight = torch.cat([linear.weight.data for linear in linears]).float()
-        scale = row_scales(weight)
         biases = [linear.bias for linear in linears]
         bias = None
         if any(b is not None for b in biases):
             bias = torch.cat([b.data.float() if b is not None else torch.zeros(linear.out_features)
                               for b, linear in zip(biases, linears, strict=True)])
+        if gains is not None:
+            weight = weight * gains[:, None]
+            bias = None if bias is None else bias * gains
+        scale = row_scales(weight)
         if rows is not None:
             weight, scale = weight[rows], scale[rows]
             bias = None if bias is None else bias[rows]
@@ -67,10 +74,17 @@ class Int8Matrix:
                 weight, scale.double(), torch.zeros(weight.shape[0], dtype=torch.long), 0,
                 torch.qint8)
         nbytes = weight.numel() + scale.numel() * 4 + (0 if bias is None else bias.numel() * 4)
-        return cls(torch.ops.quantized.linear_prepack(qweight, bias), nbytes)
+        return cls(torch.ops.quantized.linear_prepack(qweight, None), bias, nbytes)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.ops.quantized.linear_dynamic(x, self.packed, False)
+        if x.shape[0] == 1:
+            y = torch.ops.quantized.linear_dynamic(x, self.packed, False)
+            return y if self.bias is None else y.add_(self.bias)
+        # The activation is quantized with one scale for all rows; bring every row to
+        # the same range first, so that each keeps the precision it has alone.
+        peak = x.abs().amax(dim=1, keepdim=True).clamp_min_(1e-12)
+        y = torch.ops.quantized.linear_dynamic(x / peak, self.packed, False)
+        return y.mul_(peak) if self.bias is None else torch.addcmul(self.bias, y, peak)
 
 
 @dataclass(frozen=True)
@@ -112,10 +126,13 @@ class DecodePlan:
         heads = self.heads + self.kv_heads
         rows = torch.cat([(h * self.head_dim + self.pairs) for h in range(heads)]
                          + [torch.arange(self.kv_heads * self.head_dim) + heads * self.head_dim])
+        # Queries come out already divided by sqrt(head_dim), as attention wants them.
+        gains = torch.ones(rows.numel())
+        gains[:self.heads * self.head_dim] = self.head_dim ** -0.5
         self.layers = [Layer(
             attn_norm=block.input_layernorm.weight.data.float(),
             qkv=Int8Matrix.of(block.self_attn.q_proj, block.self_attn.k_proj,
-                              block.self_attn.v_proj, rows=rows),
+                              block.self_attn.v_proj, rows=rows, gains=gains),
             out=Int8Matrix.of(block.self_attn.o_proj),
             mlp_norm=block.post_attention_layernorm.weight.data.float(),
             gate_up=Int8Matrix.of(block.mlp.gate_proj, block.mlp.up_proj),
@@ -123,6 +140,7 @@ class DecodePlan:
         self.norm = body.norm.weight.data.float()
         self.head = Int8Matrix.of(model.lm_head)
         self.rotary = body.rotary_emb
+        self.forwards = 0  # forward passes run, for benches
 
     @staticmethod
     def supports(model: Any) -> bool:
@@ -143,28 +161,37 @@ class DecodePlan:
                 + self.embed.shape[1] * self.embed.element_size())
 
     def greedy(self, ids: torch.Tensor, cache: Any, max_new_tokens: int,
-               repetition_penalty: float = 1.1, stop_ids: tuple[int, ...] = ()) -> Iterator[int]:
+               repetition_penalty: float = 1.1, stop_ids: tuple[int, ...] = (),
+               drafts: int = DRAFTS) -> Iterator[int]:
         """Yield greedy next tokens after `ids`, whose keys and values are in `cache`
         except possibly the last few (they are run here). Penalises tokens already
-        in `ids` or generated the way transformers' repetition penalty does."""
+        in `ids` or generated the way transformers' repetition penalty does.
+
+        Each step also checks up to `drafts` tokens proposed by prompt lookup
+        (`NgramLookup`); the ones that equal the model's own greedy choice are
+        yielded without a step of their own. `drafts=0` decodes one token a step."""
         with torch.inference_mode():
             cached = cache.get_seq_length() if cache is not None else 0
             out = self.model(input_ids=ids[:, cached:], cache=cache, use_cache=True,
                              logits_to_keep=1)
             cache = out.past_key_values
-            length = ids.shape[1]
-            total = length + max_new_tokens
+            position = ids.shape[1]
+            total = position + max_new_tokens
             keys, values = self._buffers(cache, total)
             turns = self._turns(total)
             seen = ids[0].unique()
-            logits = out.logits[0, -1].float()
-            for position in range(length, total):
-                token = int(self._pick(logits, seen, repetition_penalty))
-                yield token
-                if token in stop_ids or position == total - 1:
-                    return
-                seen = torch.cat((seen, torch.tensor([token])))
-                logits = self._step(token, position, keys, values, turns)
+            lookup = NgramLookup(ids[0].tolist())
+            rows, proposed = out.logits[0, -1:].float(), []
+            while True:
+                chosen, seen = accepted(rows, proposed, seen, repetition_penalty)
+                for token in chosen:
+                    yield token
+                    lookup.append(token)
+                    if token in stop_ids or len(lookup.tokens) == total:
+                        return
+                position += len(chosen)
+                proposed = lookup.draft(min(drafts, total - 1 - position))
+                rows = self._forward([chosen[-1], *proposed], position - 1, keys, values, turns)
 
     def _buffers(self, cache: Any, total: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
         keys, values = [], []
@@ -184,35 +211,67 @@ class DecodePlan:
         half = self.head_dim // 2
         return torch.complex(cos[0, :, :half].float(), sin[0, :, :half].float())
 
-    @staticmethod
-    def _pick(logits: torch.Tensor, seen: torch.Tensor, penalty: float) -> torch.Tensor:
-        if penalty != 1.0:
-            chosen = logits[seen]
-            logits[seen] = torch.where(chosen > 0, chosen / penalty, chosen * penalty)
-        return logits.argmax()
-
-    def _step(self, token: int, position: int, keys: list[torch.Tensor],
-              values: list[torch.Tensor], turns: torch.Tensor) -> torch.Tensor:
-        """The next token's logits after `token` at `position` (float32)."""
+    def _forward(self, tokens: list[int], position: int, keys: list[torch.Tensor],
+                 values: list[torch.Tensor], turns: torch.Tensor) -> torch.Tensor:
+        """Logits after each of `tokens`, the first at `position` (float32, one row
+        each). Their keys and values are written into the buffers."""
+        self.forwards += 1
         heads, kv_heads, dim = self.heads, self.kv_heads, self.head_dim
-        group = heads // kv_heads
+        group, m, end = heads // kv_heads, len(tokens), position + len(tokens)
         q_size, kv_size = heads * dim, kv_heads * dim
-        turn = turns[position]
-        x = self.embed[token][None].float()
-        scale = dim ** -0.5
+        turn = turns[position:end, None]
+        x = self.embed[tokens].float()
+        mask = None if m == 1 else _causal_mask(position, m, group)
         rms_norm = nn.functional.rms_norm
         for layer, k_cache, v_cache in zip(self.layers, keys, values, strict=True):
             qkv = layer.qkv(rms_norm(x, (x.shape[-1],), layer.attn_norm, self.eps))
-            pairs = torch.view_as_complex(qkv[0, :q_size + kv_size].view(-1, dim // 2, 2))
-            qk = torch.view_as_real(pairs * turn).view(heads + kv_heads, dim)
-            k_cache[:, position] = qk[heads:]
-            v_cache[:, position] = qkv[0, q_size + kv_size:].view(kv_heads, dim)
-            length = position + 1
-            scores = torch.bmm(qk[:heads].view(kv_heads, group, dim),
-                               k_cache[:, :length].transpose(1, 2))
-            attn = torch.bmm(scores.mul_(scale).softmax(-1), v_cache[:, :length])
-            x.add_(layer.out(attn.view(1, q_size)))
+            pairs = torch.view_as_complex(qkv[:, :q_size + kv_size].view(m, -1, dim // 2, 2))
+            qk = torch.view_as_real(pairs * turn).view(m, heads + kv_heads, dim)
+            k_cache[:, position:end] = qk[:, heads:].transpose(0, 1)
+            v_cache[:, position:end] = qkv[:, q_size + kv_size:].view(m, kv_heads, dim
+                                                                      ).transpose(0, 1)
+            q = qk[:, :heads].view(m, kv_heads, group, dim).transpose(0, 1)
+            scores = torch.bmm(q.reshape(kv_heads, m * group, dim),
+                               k_cache[:, :end].transpose(1, 2))
+            if mask is not None:
+                scores.add_(mask)
+            attn = torch.bmm(scores.softmax(-1), v_cache[:, :end])
+            x.add_(layer.out(attn.view(kv_heads, m, group, dim).transpose(0, 1)
+                             .reshape(m, q_size)))
             gate, up = layer.gate_up(rms_norm(x, (x.shape[-1],), layer.mlp_norm,
                                               self.eps)).chunk(2, dim=-1)
             x.add_(layer.down(nn.functional.silu(gate).mul_(up)))
-        return self.head(rms_norm(x, (x.shape[-1],), self.norm, self.eps))[0].float()
+        return self.head(rms_norm(x, (x.shape[-1],), self.norm, self.eps)).float()
+
+
+def _causal_mask(position: int, count: int, group: int) -> torch.Tensor:
+    """Additive mask for `count` queries from `position` on, each repeated for the
+    `group` query heads that share a key head: a query sees keys up to its own."""
+    own = torch.arange(position, position + count).repeat_interleave(group)[:, None]
+    keys = torch.arange(position + count)[None]
+    return torch.zeros(own.shape[0], keys.shape[1]).masked_fill_(keys > own, float("-inf"))
+
+
+def accepted(rows: torch.Tensor, proposed: list[int], seen: torch.Tensor,
+             penalty: float) -> tuple[list[int], torch.Tensor]:
+    """The greedy tokens a forward pass yields: row i's choice, for as long as each
+    choice equals the proposed token fed after it (rows past a wrong proposal were
+    computed from it and mean nothing). Tokens chosen earlier are penalised in
+    later rows, as one step at a time would. Returns them and the updated `seen`.
+
+    Example:
+        >>> rows = torch.tensor([[0., 9, 1], [0, 1, 9], [9, 0, 1]])
+        >>> accepted(rows, [1, 0], torch.tensor([0]), 1.0)[0]  # 0 was proposed, 2 chosen
+        [1, 2]
+    """
+    chosen = []
+    for i, row in enumerate(rows):
+        if penalty != 1.0:
+            picked = row[seen]
+            row[seen] = torch.where(picked > 0, picked / penalty, picked * penalty)
+        token = int(row.argmax())
+        chosen.append(token)
+        seen = torch.cat((seen, torch.tensor([token])))
+        if i >= len(proposed) or token != proposed[i]:
+            break
+    return chosen, seen

@@ -8,8 +8,9 @@ the same every time it is asked. Measured speed-ups (`salus bench
 generation`): the system prompt's key/value cache is computed once per system
 prompt and reused, so each question's prefill starts after it; with int8
 weights, Llama-family models decode in a lean loop over int8 weights
-(`assistant.decode`), and other models through `generate` with int8 copies of
-their Linear weights (`assistant.int8`).
+(`assistant.decode`) that checks several tokens proposed by prompt lookup in
+each pass (`assistant.lookup`), and other models through `generate` with int8
+copies of their Linear weights (`assistant.int8`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+
+from assistant.lookup import DRAFTS
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +46,13 @@ class TransformersGenerator:
     """
 
     def __init__(self, folder: Path, threads: int = 2, weights: str = "int8",
-                 reuse_prefix: bool = True, loop: bool = True) -> None:
+                 reuse_prefix: bool = True, loop: bool = True, drafts: int = DRAFTS) -> None:
         self.folder = folder
         self.threads = threads
         self.weights = weights
         self.reuse_prefix = reuse_prefix
         self.loop = loop
+        self.drafts = drafts
         self.model_id = folder.name
         self._plan: Any = None
         self._model: Any = None
@@ -146,7 +150,8 @@ class TransformersGenerator:
         tokens: list[int] = []
         printed = ""
         stops = self.stop_ids
-        for token in self.plan.greedy(ids, cache, max_new_tokens, REPETITION_PENALTY, stops):
+        for token in self.plan.greedy(ids, cache, max_new_tokens, REPETITION_PENALTY, stops,
+                                      self.drafts):
             if token in stops:
                 break
             tokens.append(token)

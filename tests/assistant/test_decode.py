@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from assistant.decode import DecodePlan
+from assistant.decode import DecodePlan, accepted
 from assistant.generation import TransformersGenerator
 from assistant.prompting import build_messages, load_template
 
@@ -22,8 +22,10 @@ def tiny(model_type: str) -> torch.nn.Module:
     return AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16).eval()
 
 
-def step_logits(plan: DecodePlan, model: torch.nn.Module, ids: torch.Tensor, steps: int):
-    """Teacher-forced: the loop's logits and the model's for each of the last `steps`."""
+def step_logits(plan: DecodePlan, model: torch.nn.Module, ids: torch.Tensor, steps: int,
+                block: int = 1):
+    """Teacher-forced: the loop's logits and the model's for each of the last `steps`,
+    fed to the loop `block` tokens a pass."""
     prompt = ids[:, :-steps]
     ours, theirs = [], []
     with torch.inference_mode():
@@ -31,23 +33,26 @@ def step_logits(plan: DecodePlan, model: torch.nn.Module, ids: torch.Tensor, ste
         keys, values = plan._buffers(out.past_key_values, ids.shape[1])
         turns = plan._turns(ids.shape[1])
         full = model(input_ids=ids).logits[0].float()
-        for position in range(prompt.shape[1], ids.shape[1]):
-            ours.append(plan._step(int(ids[0, position]), position, keys, values, turns))
-            theirs.append(full[position])
+        for position in range(prompt.shape[1], ids.shape[1], block):
+            tokens = ids[0, position:position + block].tolist()
+            ours.extend(plan._forward(tokens, position, keys, values, turns))
+            theirs.extend(full[position:position + block])
     return torch.stack(ours), torch.stack(theirs)
 
 
+@pytest.mark.parametrize("block", [1, 3])
 @pytest.mark.parametrize("model_type", ["qwen2", "llama"])
-def test_each_step_matches_the_models_own_forward(model_type):
+def test_each_step_matches_the_models_own_forward(model_type, block):
     model = tiny(model_type)
     plan = DecodePlan(model)
     ids = torch.randint(0, 512, (1, 40), generator=torch.Generator().manual_seed(1))
-    ours, theirs = step_logits(plan, model, ids, 8)
+    ours, theirs = step_logits(plan, model, ids, 9, block)
     error = (ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)
     assert error.max() < 0.05  # int8 weights and activations: about 1% here
 
 
-def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_model_dir):
+@pytest.mark.parametrize("block", [1, 5])  # one token a pass, or a token and its drafts
+def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_model_dir, block):
     generator = TransformersGenerator(test_model_dir, 2, "int8")
     assert generator.plan is not None  # a Llama-family pack decodes in the loop
     messages = build_messages("How much salt per day?",
@@ -55,7 +60,7 @@ def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_mo
                               load_template("en"))
     answer = "Adults should eat less than 5 g of salt a day, about one teaspoon [1]."
     ids, _ = generator.encode(messages + [{"role": "assistant", "content": answer}])
-    ours, theirs = step_logits(generator.plan, generator.model, ids, 16)
+    ours, theirs = step_logits(generator.plan, generator.model, ids, 16, block)
     error = (ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)
     # int8 weights and 8-bit activations: about 5% on this 135M model (2-3% on
     # the fast pack); a wrong head layout or rotation would be near 100%
@@ -95,3 +100,44 @@ def test_streamed_pieces_are_whole_characters_and_end_at_the_stop_token(test_mod
     shown = "".join(pieces)
     assert whole.startswith(shown)
     assert not whole[len(shown):].strip(" \ufffd")  # only a character cut by the limit is held
+
+
+def test_tokens_chosen_in_one_pass_stop_at_the_first_wrong_proposal():
+    rows = torch.tensor([[0.0, 5, 1, 2], [0, 1, 5, 2], [5, 0, 1, 2], [0, 0, 0, 5]])
+    # row 0 picks 1 (proposed), row 1 picks 2 (proposed), row 2 picks 0 where 3 was
+    # proposed: row 3 was computed after a wrong token and is not read
+    chosen, seen = accepted(rows.clone(), [1, 2, 3], torch.tensor([3]), 1.0)
+    assert chosen == [1, 2, 0]
+    assert seen.tolist() == [3, 1, 2, 0]
+    # all proposals right: the last row adds one token of its own
+    assert accepted(rows.clone(), [1, 2, 0], torch.tensor([3]), 1.0)[0] == [1, 2, 0, 3]
+
+
+def test_a_token_chosen_earlier_in_the_pass_is_penalised_in_later_rows():
+    rows = torch.tensor([[0.0, 4, 3], [0, 4, 3.8]])
+    # alone, row 1 would pick 1 again; with 1 just chosen, 4 / 1.1 < 3.8
+    assert accepted(rows, [1], torch.tensor([0]), 1.1)[0] == [1, 2]
+
+
+def test_drafting_copies_a_quoted_sentence_in_fewer_passes(test_model_dir):
+    generator = TransformersGenerator(test_model_dir, 2, "int8")
+    plan = generator.plan
+    sentence = ("Wash your hands with soap and water for at least 20 seconds, "
+                "then dry them with a clean towel.")
+    messages = [{"role": "user", "content": f"Write the sentence '{sentence}' once."}]
+
+    def run(drafts: int) -> tuple[list[int], int]:
+        ids, cache = generator.encode(messages)
+        before = plan.forwards
+        tokens = list(plan.greedy(ids, cache, 48, 1.0, generator.stop_ids, drafts))
+        return tokens, plan.forwards - before
+
+    alone, passes_alone = run(0)
+    drafted, passes_drafted = run(6)
+    assert passes_alone == len(alone) - 1  # the prompt's own pass gives the first token
+    assert passes_drafted < 0.5 * passes_alone  # the sentence's tokens come from the prompt
+    # the same greedy answer, up to where int8 rounding of a different batch tips a
+    # near tie (here: the closing quote and full stop)
+    pairs = zip(alone, drafted, strict=False)
+    assert next((i for i, (a, b) in enumerate(pairs) if a != b), len(alone)) >= 20
+    assert sentence[:60] in generator.tokenizer.decode(drafted)
