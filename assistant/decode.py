@@ -76,15 +76,20 @@ class Int8Matrix:
         nbytes = weight.numel() + scale.numel() * 4 + (0 if bias is None else bias.numel() * 4)
         return cls(torch.ops.quantized.linear_prepack(qweight, None), bias, nbytes)
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        if x.shape[0] == 1:
-            y = torch.ops.quantized.linear_dynamic(x, self.packed, False)
+    def __call__(self, x: torch.Tensor, gain: torch.Tensor | None = None) -> torch.Tensor:
+        """x @ W.T, each row of it times its `gain` (rows x 1) if given, plus the bias.
+        The activation is quantized with one scale, so the product of a scaled row
+        is the scaled product: a norm's scalar can be applied after it."""
+        if x.shape[0] > 1:
+            # One scale for all rows: bring every row to the same range first, so
+            # that each keeps the precision it has alone.
+            peak = x.abs().amax(dim=1, keepdim=True).clamp_min_(1e-12)
+            x = x / peak
+            gain = peak if gain is None else gain.mul_(peak)
+        y = torch.ops.quantized.linear_dynamic(x, self.packed, False)
+        if gain is None:
             return y if self.bias is None else y.add_(self.bias)
-        # The activation is quantized with one scale for all rows; bring every row to
-        # the same range first, so that each keeps the precision it has alone.
-        peak = x.abs().amax(dim=1, keepdim=True).clamp_min_(1e-12)
-        y = torch.ops.quantized.linear_dynamic(x / peak, self.packed, False)
-        return y.mul_(peak) if self.bias is None else torch.addcmul(self.bias, y, peak)
+        return y.mul_(gain) if self.bias is None else torch.addcmul(self.bias, y, gain)
 
 
 @dataclass(frozen=True)
@@ -222,9 +227,8 @@ class DecodePlan:
         turn = turns[position:end, None]
         x = self.embed[tokens].float()
         mask = None if m == 1 else _causal_mask(position, m, group)
-        rms_norm = nn.functional.rms_norm
         for layer, k_cache, v_cache in zip(self.layers, keys, values, strict=True):
-            qkv = layer.qkv(rms_norm(x, (x.shape[-1],), layer.attn_norm, self.eps))
+            qkv = layer.qkv(x * layer.attn_norm, self._inverse_rms(x))
             pairs = torch.view_as_complex(qkv[:, :q_size + kv_size].view(m, -1, dim // 2, 2))
             qk = torch.view_as_real(pairs * turn).view(m, heads + kv_heads, dim)
             k_cache[:, position:end] = qk[:, heads:].transpose(0, 1)
@@ -238,10 +242,14 @@ class DecodePlan:
             attn = torch.bmm(scores.softmax(-1), v_cache[:, :end])
             x.add_(layer.out(attn.view(kv_heads, m, group, dim).transpose(0, 1)
                              .reshape(m, q_size)))
-            gate, up = layer.gate_up(rms_norm(x, (x.shape[-1],), layer.mlp_norm,
-                                              self.eps)).chunk(2, dim=-1)
+            gate, up = layer.gate_up(x * layer.mlp_norm, self._inverse_rms(x)).chunk(2, dim=-1)
             x.add_(layer.down(nn.functional.silu(gate).mul_(up)))
-        return self.head(rms_norm(x, (x.shape[-1],), self.norm, self.eps)).float()
+        return self.head(x * self.norm, self._inverse_rms(x))
+
+    def _inverse_rms(self, x: torch.Tensor) -> torch.Tensor:
+        """1 / RMS of each row: an RMS norm's scalar, applied after the product that
+        follows the norm (its weight, which differs by channel, before it)."""
+        return torch.mean(x * x, dim=-1, keepdim=True).add_(self.eps).rsqrt_()
 
 
 def _causal_mask(position: int, count: int, group: int) -> torch.Tensor:
