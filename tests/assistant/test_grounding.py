@@ -138,3 +138,14 @@ def test_a_question_asking_for_a_figure_prefers_the_sentence_that_gives_one():
     figures = rank_sentences(question, [sentences], prefer_figures=True)
     assert plain[0].text.startswith("Salt raises")
     assert figures[0].text.startswith("Adults should eat less than 5 g")
+
+
+def test_a_sentence_must_keep_every_figure_of_its_nearest_passage_sentence():
+    # the 0.5B model's answer to "if I quit at 30, how many years do I gain?"
+    passage = "Quitting at 60 still gains about 3 years of life."
+    nearest = Closeness(0.93, nearby=passage, nearest=passage)
+    dropped = check_sentence("You gain about 3 years of life [1].", [passage], [nearest], "en")
+    assert not dropped.supported and "leaves out 60" in dropped.reason
+    kept = check_sentence("Quitting at 60 gains about 3 years of life [1].", [passage],
+                          [nearest], "en")
+    assert kept.supported
