@@ -9,6 +9,10 @@ each question the real assistant answers, and per language we report:
 - language accuracy: share of answers detected in the question's language;
 - citation validity: share of answers whose every [n] names a listed source;
 - latency: time to the first text shown and to the whole reply (p50/p95).
+Faithfulness checks figures and citations only, so each case also lists its
+`model_sentences` (cited sentences shown that do not stand word for word in a
+cited document: the model's own; uncited ones are vetted notes), and the
+summary counts them: those are the sentences to read by hand.
 """
 
 from __future__ import annotations
@@ -65,13 +69,15 @@ def judge(case: AnswerCase, reply: Reply, documents: dict[str, str]) -> dict[str
         any(number_in(f, by_n[n]) for n in citations(s) if n in by_n) for f in numbers(s))
         for s in sentences]
     cited = {n for s in split_sentences(body) for n in citations(s)}
+    generated = [s for s in split_sentences(body) if citations(s)
+                 and not any(_word_for_word(s, by_n[n]) for n in citations(s) if n in by_n)]
     language = LangdetectDetector().detect(strip_citations(body)).language
     return {"id": case.id, "language": case.language, "action": reply.action,
             "faithful_sentences": sum(faithful), "sentences": len(faithful),
             "facts_found": sum(1 for f in case.facts if f.casefold() in body.casefold()),
             "facts": len(case.facts), "language_ok": language == case.language,
             "citations_ok": cited <= set(by_n), "total_ms": round(reply.timings_ms.total),
-            "text": body}
+            "text": body, "model_sentences": generated}
 
 
 def run_suite(assistant: Assistant, cases: Sequence[AnswerCase], documents: dict[str, str],
@@ -103,6 +109,7 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
             "fact_recall": _share(sum(r["facts_found"] for r in rs), sum(r["facts"] for r in rs)),
             "language_accuracy": _share(sum(r["language_ok"] for r in rs), len(rs)),
             "citation_validity": _share(sum(r["citations_ok"] for r in rs), len(rs)),
+            "model_sentences": sum(len(r["model_sentences"]) for r in answered),
             "latency_p50_ms": percentile(times, 50),
             "latency_p95_ms": percentile(times, 95),
         }
@@ -111,3 +118,14 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 def _share(part: float, whole: float) -> float:
     return round(part / whole, 3) if whole else 1.0
+
+
+def _word_for_word(sentence: str, document: str) -> bool:
+    """Does the sentence (citations and closing stop aside) stand in the document?
+
+    Example:
+        >>> _word_for_word("Eat less  salt. [1]", "- Eat less salt.\\n- Move.")
+        True
+    """
+    plain = " ".join(strip_citations(sentence).split()).rstrip(".。")
+    return bool(plain) and plain in " ".join(document.split())
