@@ -193,7 +193,8 @@ class DecodePlan:
             turns = self._turns(total)
             seen = ids[0].unique()
             lookup = NgramLookup(ids[0].tolist())
-            rows, proposed = out.logits[0, -1:].float(), []
+            rows = out.logits[0, -1:].float()
+            proposed: list[int] = []
             while True:
                 chosen, seen = accepted(rows, proposed, seen, repetition_penalty)
                 for token in chosen:
