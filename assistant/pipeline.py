@@ -50,6 +50,7 @@ from assistant.text import (
     split_sentences,
     strip_citations,
 )
+from retrieval.chunking import Chunk
 from retrieval.embedder import E5Embedder, Embedder
 from retrieval.index import SearchIndex, load_index
 from retrieval.retriever import Retriever, ScoredChunk, query_vector
@@ -221,6 +222,7 @@ class Assistant:
         ranked, position, nearest = ctx.ranked, ctx.position, ctx.nearest
         passages = ctx.passages
         texts = [p.chunk.passage_text for p in passages]
+        heads = [head(p.chunk) for p in passages]
         urls = sorted({p.chunk.source_url for p in passages})
         template = load_template(language)
         numbering: dict[int, int] = {}
@@ -271,7 +273,9 @@ class Assistant:
 
         def release(sentence: str) -> bool:
             t0 = time.perf_counter()
-            sentence = strip_echo(sentence, template)
+            sentence = strip_echo(sentence, template, heads)
+            if not strip_citations(sentence).strip():
+                return False  # only an excerpt's head line, copied
             sentence_vector = self.embedder.embed_passages([strip_citations(sentence)])[0]
             if _repeats(sentence_vector, sentence, shown_vectors, shown):
                 return False  # says again what is shown: neither kept nor a failure
@@ -353,8 +357,8 @@ class Assistant:
         kept = sorted(chosen)
         return Context(
             passages=tuple(passages[n - 1] for n in kept),
-            excerpts=tuple(f"{passages[n - 1].chunk.title} — {passages[n - 1].chunk.heading}\n"
-                           + "\n".join(chosen[n]) for n in kept),
+            excerpts=tuple(head(passages[n - 1].chunk) + "\n" + "\n".join(chosen[n])
+                           for n in kept),
             nearest=tuple(near_all[n - 1] for n in kept),
             ranked=tuple(ranked),
             position={n: i for i, n in enumerate(kept, start=1)})
@@ -381,6 +385,11 @@ class Assistant:
         log.info("reply action=%s language=%s citations=%d total_ms=%.0f", reply.action,
                  language, len(cites), reply.timings_ms.total)
         return reply
+
+
+def head(chunk: Chunk) -> str:
+    """The line that heads a passage's excerpt in the prompt: "Sugars — Key facts"."""
+    return f"{chunk.title} — {chunk.heading}"
 
 
 def _repeats(vector: np.ndarray, text: str, shown_vectors: Sequence[np.ndarray],

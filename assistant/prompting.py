@@ -64,10 +64,12 @@ def _defuse(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
-def strip_echo(sentence: str, template: PromptTemplate) -> str:
+def strip_echo(sentence: str, template: PromptTemplate, heads: Sequence[str] = ()) -> str:
     """The sentence without a leading copy of the prompt's answer label
     (small models sometimes start by repeating "Answer in Hindi, citing ...:"),
-    and without citations it opens with, which streaming cut from the sentence before.
+    without a leading copy of an excerpt's head line (`heads`: "Sugars — Key
+    facts"), and without citations it opens with, which streaming cut from the
+    sentence before.
 
     Example:
         >>> t = load_template("en")
@@ -75,8 +77,18 @@ def strip_echo(sentence: str, template: PromptTemplate) -> str:
         'Walk daily. [1]'
         >>> strip_echo("[1] Walk daily. [2]", t)
         'Walk daily. [2]'
+        >>> strip_echo("Sugars — Key facts [1] Eat less sugar. [1]", t, ["Sugars — Key facts"])
+        'Eat less sugar. [1]'
+        >>> strip_echo("The sugars — Key facts [1]", t, ["Sugars — Key facts"])
+        ''
     """
     sentence = _LEADING_CITATIONS.sub("", sentence)  # they belong to the sentence before
+    for head in heads:
+        title, _, heading = head.partition(" — ")
+        at = sentence.find(f"— {heading}") if heading else -1
+        if 0 <= at <= len(title) + 12:  # the head, give or take an article ("Los ...")
+            rest = sentence[at + len(heading) + 2:]
+            sentence = _LEADING_CITATIONS.sub("", rest.lstrip(" .:：。"))
     for label in (template.answer_label, template.answer_label.rstrip(":： ")):
         if label and sentence.startswith(label):
             return sentence[len(label):].lstrip(" :：")
