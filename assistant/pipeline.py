@@ -274,9 +274,10 @@ class Assistant:
         def release(sentence: str) -> bool:
             t0 = time.perf_counter()
             sentence = strip_echo(sentence, template, heads)
-            if not strip_citations(sentence).strip():
+            plain = strip_citations(sentence)
+            if not plain.strip():
                 return False  # only an excerpt's head line, copied
-            sentence_vector = self.embedder.embed_passages([strip_citations(sentence)])[0]
+            sentence_vector = self.embedder.embed_passages([plain])[0]
             if _repeats(sentence_vector, sentence, shown_vectors, shown):
                 return False  # says again what is shown: neither kept nor a failure
             written.append(sentence)

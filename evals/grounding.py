@@ -63,14 +63,16 @@ def load_suite(path: Path = SUITE, per_language: int | None = None) -> list[Answ
 def judge(case: AnswerCase, reply: Reply, documents: dict[str, str]) -> dict[str, Any]:
     """The four measures for one reply; `documents` maps doc id to body text."""
     body = reply.text
-    sentences = [s for s in split_sentences(body) if citations(s) or numbers(s)]
+    every = split_sentences(body)
+    sentences = [s for s in every if citations(s) or numbers(s)]
     by_n = {c.n: documents.get(c.doc_id, "") for c in reply.citations}
     faithful = [bool(citations(s)) and all(n in by_n for n in citations(s)) and all(
         any(number_in(f, by_n[n]) for n in citations(s) if n in by_n) for f in numbers(s))
         for s in sentences]
-    cited = {n for s in split_sentences(body) for n in citations(s)}
-    generated = [s for s in split_sentences(body) if citations(s)
-                 and not any(_word_for_word(s, by_n[n]) for n in citations(s) if n in by_n)]
+    cited = {n for s in every for n in citations(s)}
+    flat = {n: " ".join(text.split()) for n, text in by_n.items()}
+    generated = [s for s in every if citations(s)
+                 and not any(_word_for_word(s, flat[n]) for n in citations(s) if n in flat)]
     language = LangdetectDetector().detect(strip_citations(body)).language
     return {"id": case.id, "language": case.language, "action": reply.action,
             "faithful_sentences": sum(faithful), "sentences": len(faithful),
@@ -120,12 +122,13 @@ def _share(part: float, whole: float) -> float:
     return round(part / whole, 3) if whole else 1.0
 
 
-def _word_for_word(sentence: str, document: str) -> bool:
-    """Does the sentence (citations and closing stop aside) stand in the document?
+def _word_for_word(sentence: str, flat_document: str) -> bool:
+    """Does the sentence (citations and closing stop aside) stand in the document,
+    whose whitespace runs are single spaces?
 
     Example:
-        >>> _word_for_word("Eat less  salt. [1]", "- Eat less salt.\\n- Move.")
+        >>> _word_for_word("Eat less  salt. [1]", "- Eat less salt. - Move.")
         True
     """
     plain = " ".join(strip_citations(sentence).split()).rstrip(".。")
-    return bool(plain) and plain in " ".join(document.split())
+    return bool(plain) and plain in flat_document
