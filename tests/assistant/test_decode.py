@@ -51,6 +51,10 @@ def test_each_step_matches_the_models_own_forward(model_type, block):
     assert error.max() < 0.05  # int8 weights and activations: about 1% here
 
 
+def test_the_blocks_run_compiled_by_torchscript():
+    assert isinstance(DecodePlan(tiny("qwen2")).stack, torch.jit.ScriptModule)
+
+
 @pytest.mark.parametrize("block", [1, 5])  # one token a pass, or a token and its drafts
 def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_model_dir, block):
     generator = TransformersGenerator(test_model_dir, 2, "int8")
