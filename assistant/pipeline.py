@@ -6,8 +6,10 @@ human-written message and no generation. An answer opens with the passage
 sentence nearest in meaning to the question (shown at once, cited); the model
 reads only the few passage sentences nearest the question, and its text is
 released one sentence at a time, each only after it passed grounding and the
-output filter, so the user never sees an unchecked claim. If too little of it
-survives, the answer is the nearest passage sentences alone.
+output filter, so the user never sees an unchecked claim. A model sentence
+that nearly copies a passage sentence is shown as that sentence. If too
+little of the model's text survives, the answer is the nearest passage
+sentences alone.
 
 Example:
     >>> bot = Assistant.from_settings(load_settings())  # doctest: +SKIP
@@ -32,6 +34,7 @@ from assistant.grounding import (
     excerpts,
     grafted_words,
     is_complete,
+    near_copy,
     passage_sentences,
     rank_sentences,
     too_little_left,
@@ -260,16 +263,17 @@ class Assistant:
             unless it says again one shown; after the sentence before it when it
             opens with "this" or "it"."""
             n = position.get(best.passage)
-            if n is None:
-                return False
+            return n is not None and quote_at(n, best.position)
+
+        def quote_at(n: int, i: int) -> bool:
             sentences, vectors = nearest[n - 1]
-            if _repeats(vectors[best.position], best.text, shown_vectors, shown):
+            if _repeats(vectors[i], sentences[i], shown_vectors, shown):
                 return False
-            if best.position > 0 and leans_on_previous(best.text, language):
-                before = sentences[best.position - 1]
-                if not _repeats(vectors[best.position - 1], before, shown_vectors, shown):
-                    show(before, (n,), vectors[best.position - 1])
-            return show(best.text, (n,), vectors[best.position])
+            if i > 0 and leans_on_previous(sentences[i], language):
+                before = sentences[i - 1]
+                if not _repeats(vectors[i - 1], before, shown_vectors, shown):
+                    show(before, (n,), vectors[i - 1])
+            return show(sentences[i], (n,), vectors[i])
 
         def release(sentence: str) -> bool:
             t0 = time.perf_counter()
@@ -287,8 +291,16 @@ class Assistant:
             if not check.supported:
                 log.debug("dropped sentence (%s)", check.reason)
                 return False
-            if grafted_words(sentence, question, closes[check.passages[0] - 1].nearest):
+            n = check.passages[0]
+            if grafted_words(sentence, question, closes[n - 1].nearest):
                 log.debug("dropped sentence (takes words from the question, not the passage)")
+                return False
+            copied = closes[n - 1].nearest
+            if near_copy(sentence, copied):  # its edits are the riskiest words: show the original
+                if quote_at(n, nearest[n - 1][0].index(copied)):
+                    generated.append(shown[-1])
+                    return True
+                written.pop()  # the original is shown already: neither kept nor a failure
                 return False
             if show(sentence, check.passages, sentence_vector):
                 generated.append(shown[-1])

@@ -149,3 +149,22 @@ def test_a_sentence_must_keep_every_figure_of_its_nearest_passage_sentence():
     kept = check_sentence("Quitting at 60 gains about 3 years of life [1].", [passage],
                           [nearest], "en")
     assert kept.supported
+
+
+def test_a_sentence_that_runs_three_passage_sentences_together_is_dropped():
+    # the 0.5B model's Russian answer on diabetes, each figure true on its own
+    passage = ("- Число людей с диабетом выросло с 200 млн в 1990 году до 830 млн в 2022 году.\n"
+               "- В 2022 году диабет был у 14% взрослых в возрасте 18 лет и старше, тогда как "
+               "в 1990 году — у 7%.\n"
+               "- В 2022 году 59% взрослых в возрасте 30 лет и старше с диабетом не принимали "
+               "лекарств от него.")
+    merged = check_sentence("С 200 млн в 1990 году до 830 млн в 2022 году было 14% взрослых, "
+                            "7% старше, 59% взрослых в возрасте 30 лет и старше с диабетом не "
+                            "принимали лекарств от него. [1]", [passage])
+    assert not merged.supported and "three or more" in merged.reason
+    uncited = check_sentence(merged.sentence.removesuffix(" [1]"), [passage])
+    assert not uncited.supported
+    two = check_sentence("Число людей с диабетом выросло до 830 млн в 2022 году, и диабет был "
+                         "у 14% взрослых. [1]", [passage])
+    assert two.supported
+

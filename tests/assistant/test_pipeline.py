@@ -155,6 +155,15 @@ def test_a_model_sentence_that_flips_the_passage_is_never_shown(assistant):
     assert "65" in reply.text  # the passages answer instead
 
 
+def test_a_near_copy_of_a_passage_sentence_is_shown_in_the_passages_own_words(assistant):
+    # the 0.5B model copies a sentence and changes a word ("水利组织" for "世卫组织")
+    bot = _with(assistant, "Adults aged 18–64 should also do muscle-strengthening activities "
+                "that work all the minor muscle groups on 2 or more days a week [1].")
+    reply = bot.reply("How much physical activity do adults need?")
+    assert "minor" not in reply.text
+    assert "work all the major muscle groups on 2 or more days a week" in reply.text
+
+
 def test_the_sources_come_with_the_first_sentence_not_only_with_the_reply(assistant):
     from assistant.reply import Draft
 
