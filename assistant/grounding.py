@@ -29,6 +29,7 @@ from assistant.text import (
     numbers,
     split_sentences,
     strip_citations,
+    unbold,
     unit_mismatch,
 )
 
@@ -353,7 +354,7 @@ def passage_sentences(passage: str) -> list[str]:
 
 
 def _bare_sentences(passage: str) -> list[str]:
-    return [s.lstrip("-*• ").strip() for s in split_sentences(passage)]
+    return [s.lstrip("-*• ").strip() for s in split_sentences(unbold(passage))]
 
 
 def _overlap(tokens: set[str], passage: str) -> float:

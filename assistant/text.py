@@ -34,6 +34,17 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip(" \n-*")]
 
 
+def unbold(text: str) -> str:
+    """The text without Markdown's bold markers, which a sentence quoted from a
+    list item would otherwise carry half of.
+
+    Example:
+        >>> unbold("- **Type 1 diabetes**: the body makes too little insulin.")
+        '- Type 1 diabetes: the body makes too little insulin.'
+    """
+    return text.replace("**", "")
+
+
 def citations(sentence: str) -> list[int]:
     """Passage numbers cited in a sentence, in order, without repeats.
 
@@ -297,14 +308,18 @@ def asks_quantity(question: str, language: str) -> bool:
 
 # Words that open a sentence leaning on the one before it ("This is about 5 g of
 # salt"), by language. Quoted alone, out of order, their "this" points elsewhere.
-ANAPHORA: dict[str, tuple[str, ...]] = {
-    "en": ("this", "that", "these", "those", "it", "they"),
-    "fr": ("cela", "ceci", "ce", "c'est", "c’est", "il", "elle", "ils", "elles"),
-    "es": ("esto", "eso", "ello", "esta", "este", "estos", "estas"),
-    "pt": ("isso", "isto", "esta", "este", "estes", "estas"),
-    "ru": ("это", "они", "он", "она", "оно"),
-    "ar": ("هذا", "هذه", "وهذا", "وهذه", "ذلك"),
-    "hi": ("यह", "ये", "इससे", "इसका", "इसकी", "इसके"),
+ANAPHORA: dict[str, tuple[str, ...]] = {  # first words, or first two
+    "en": ("this", "that", "these", "those", "it", "they", "of these", "of them",
+           "among them", "among these"),
+    "fr": ("cela", "ceci", "ce", "c'est", "c’est", "il", "elle", "ils", "elles", "parmi ces",
+           "parmi eux", "parmi elles"),
+    "es": ("esto", "eso", "ello", "esta", "este", "estos", "estas", "entre ellos",
+           "entre ellas", "de ellos", "de ellas"),
+    "pt": ("isso", "isto", "esta", "este", "estes", "estas", "entre eles", "entre elas",
+           "dentre eles", "dentre elas", "destes", "destas"),
+    "ru": ("это", "они", "он", "она", "оно", "среди них", "из них"),
+    "ar": ("هذا", "هذه", "وهذا", "وهذه", "ذلك", "ومن بين", "من بينهم", "منهم"),
+    "hi": ("यह", "ये", "इससे", "इसका", "इसकी", "इसके", "इनमें"),
     "zh": ("这", "它", "他们", "其"),
 }
 
@@ -319,9 +334,12 @@ def leans_on_previous(sentence: str, language: str) -> bool:
         False
         >>> leans_on_previous("这相当于每天不到5克盐。", "zh")
         True
+        >>> leans_on_previous("Entre ellas hay 1,3 millones de no fumadores.", "es")
+        True
     """
     plain = unicodedata.normalize("NFKC", sentence).strip().casefold()
     if language == "zh":
         return plain.startswith(ANAPHORA["zh"])
-    first = plain.split(" ", 1)[0].strip(",;:")
-    return first in ANAPHORA.get(language, ())
+    words = plain.split(" ", 2)
+    openers = ANAPHORA.get(language, ())
+    return any(" ".join(words[:n]).strip(",;:") in openers for n in (1, 2))

@@ -26,7 +26,14 @@ from typing import Any
 from assistant.language import LangdetectDetector
 from assistant.pipeline import Assistant
 from assistant.reply import Reply
-from assistant.text import citations, number_in, numbers, split_sentences, strip_citations
+from assistant.text import (
+    citations,
+    number_in,
+    numbers,
+    split_sentences,
+    strip_citations,
+    unbold,
+)
 from evals.jsonl import read_cases
 from evals.stats import percentile
 from safety.verdict import ANSWER, PROFESSIONAL
@@ -70,7 +77,7 @@ def judge(case: AnswerCase, reply: Reply, documents: dict[str, str]) -> dict[str
         any(number_in(f, by_n[n]) for n in citations(s) if n in by_n) for f in numbers(s))
         for s in sentences]
     cited = {n for s in every for n in citations(s)}
-    flat = {n: " ".join(text.split()) for n, text in by_n.items()}
+    flat = {n: " ".join(unbold(text).split()) for n, text in by_n.items()}
     generated = [s for s in every if citations(s)
                  and not any(_word_for_word(s, flat[n]) for n in citations(s) if n in flat)]
     language = LangdetectDetector().detect(strip_citations(body)).language

@@ -168,3 +168,7 @@ def test_a_sentence_that_runs_three_passage_sentences_together_is_dropped():
                          "у 14% взрослых. [1]", [passage])
     assert two.supported
 
+
+def test_a_passage_sentence_from_a_bold_list_item_carries_no_markdown():
+    assert passage_sentences("- **Type 1 diabetes**: the body makes too little insulin.") == [
+        "Type 1 diabetes: the body makes too little insulin."]
