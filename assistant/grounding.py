@@ -46,7 +46,10 @@ from assistant.text import (
 # together. The rule that a sentence keeps every figure of its nearest passage
 # sentence (`left_out_figures`) then moved these to 82.5% kept, 100% and 85%
 # dropped; on the answers suite it cut the model sentences shown from 34 to 22,
-# and the wrong ones among them (read by hand) from 9 to 4.
+# and the wrong ones among them (read by hand) from 9 to 4. Dropping sentences
+# whose figures need three passage sentences (`merges_sentences`) moved none of
+# the pairs (each is built from one sentence); on the answers suite it dropped
+# one model sentence, the wrong one.
 MIN_OVERLAP = 0.55
 MIN_SHARED = 3  # "You're right!" shares a word with anything
 MIN_SIMILARITY = 0.89
