@@ -237,14 +237,16 @@ class Assistant:
         if prefix:
             yield prefix.strip()
 
-        def show(sentence: str, cited_passages: Sequence[int],
-                 sentence_vector: np.ndarray) -> bool:
+        def show(sentence: str, cited_passages: Sequence[int], sentence_vector: np.ndarray,
+                 at: int | None = None) -> str | None:
+            """Show the sentence (at the end, or at index `at`); the text shown, or
+            None when the output filter withholds it."""
             t0 = time.perf_counter()
             out = filter_sentence(sentence, texts, urls, template.system)
             clock.add("safety_out", t0)
             if out.text is None:
                 log.info("withheld a sentence: %s", ", ".join(out.reasons))
-                return False
+                return None
             for n in cited_passages:
                 if n not in numbering:  # two sections of one document are one source
                     doc = passages[n - 1].chunk.doc_id
@@ -254,25 +256,30 @@ class Assistant:
                         len(set(numbering.values())) + 1)
             # Cite exactly the passages grounding found (a model's [n] may name none).
             marks = ", ".join(str(n) for n in cited_passages)
-            shown.append(renumber_citations(f"{strip_citations(out.text)} [{marks}]", numbering))
-            shown_vectors.append(sentence_vector)
-            return True
+            text = renumber_citations(f"{strip_citations(out.text)} [{marks}]", numbering)
+            place = len(shown) if at is None else at
+            shown.insert(place, text)
+            shown_vectors.insert(place, sentence_vector)
+            return text
 
         def quote(best: RankedSentence) -> bool:
             """Show a passage's own sentence (the opening one, a near tie, the top-up's)
-            unless it says again one shown; after the sentence before it when it
-            opens with "this" or "it"."""
+            unless it says again one shown; when it opens with "this" or "among
+            them", right after the sentence before it (shown first if need be)."""
             n = position.get(best.passage)
-            return n is not None and quote_at(n, best.position)
+            return n is not None and quote_at(n, best.position) is not None
 
-        def quote_at(n: int, i: int) -> bool:
+        def quote_at(n: int, i: int) -> str | None:
             sentences, vectors = nearest[n - 1]
-            if _repeats(vectors[i], sentences[i], shown_vectors, shown):
-                return False
+            if _repeated(vectors[i], sentences[i], shown_vectors, shown) is not None:
+                return None
             if i > 0 and leans_on_previous(sentences[i], language):
                 before = sentences[i - 1]
-                if not _repeats(vectors[i - 1], before, shown_vectors, shown):
+                j = _repeated(vectors[i - 1], before, shown_vectors, shown)
+                if j is None:
                     show(before, (n,), vectors[i - 1])
+                else:  # right after what it points at, wherever that was shown
+                    return show(sentences[i], (n,), vectors[i], at=j + 1)
             return show(sentences[i], (n,), vectors[i])
 
         def release(sentence: str) -> bool:
@@ -282,7 +289,7 @@ class Assistant:
             if not plain.strip():
                 return False  # only an excerpt's head line, copied
             sentence_vector = self.embedder.embed_passages([plain])[0]
-            if _repeats(sentence_vector, sentence, shown_vectors, shown):
+            if _repeated(sentence_vector, sentence, shown_vectors, shown) is not None:
                 return False  # says again what is shown: neither kept nor a failure
             written.append(sentence)
             closes = [closeness(sentence_vector, sents, vecs) for sents, vecs in nearest]
@@ -297,13 +304,13 @@ class Assistant:
                 return False
             copied = closes[n - 1].nearest
             if near_copy(sentence, copied):  # its edits are the riskiest words: show the original
-                if quote_at(n, nearest[n - 1][0].index(copied)):
-                    generated.append(shown[-1])
+                if (quoted := quote_at(n, nearest[n - 1][0].index(copied))) is not None:
+                    generated.append(quoted)
                     return True
                 written.pop()  # the original is shown already: neither kept nor a failure
                 return False
-            if show(sentence, check.passages, sentence_vector):
-                generated.append(shown[-1])
+            if (text := show(sentence, check.passages, sentence_vector)) is not None:
+                generated.append(text)
                 return True
             return False
 
@@ -405,12 +412,12 @@ def head(chunk: Chunk) -> str:
     return f"{chunk.title} — {chunk.heading}"
 
 
-def _repeats(vector: np.ndarray, text: str, shown_vectors: Sequence[np.ndarray],
-             shown: Sequence[str]) -> bool:
-    """Does this sentence say again one already shown: nearly the same vector, and
+def _repeated(vector: np.ndarray, text: str, shown_vectors: Sequence[np.ndarray],
+              shown: Sequence[str]) -> int | None:
+    """Which sentence shown does this one say again: nearly the same vector, and
     no figure of its own? ("less than 5 g of salt" is not "at least 400 g of
-    fruit", however alike the two sentences read to e5.)"""
+    fruit", however alike the two sentences read to e5.) None if none."""
     figures = numbers(strip_citations(text))
-    return any(float(v @ vector) >= REPEAT_SIMILARITY
-               and all(number_in(f, strip_citations(other)) for f in figures)
-               for v, other in zip(shown_vectors, shown, strict=True))
+    return next((j for j, (v, other) in enumerate(zip(shown_vectors, shown, strict=True))
+                 if float(v @ vector) >= REPEAT_SIMILARITY
+                 and all(number_in(f, strip_citations(other)) for f in figures)), None)

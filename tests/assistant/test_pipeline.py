@@ -198,6 +198,22 @@ def test_a_quoted_sentence_that_says_this_follows_the_sentence_it_points_at(assi
         assert i > 0 and "2000 mg" in sentences[i - 1]
 
 
+def test_a_sentence_that_points_back_is_shown_right_after_what_it_points_at(assistant):
+    from assistant.text import leans_on_previous
+
+    # "Entre ellas" (among them) points at the 8 million deaths, not at cigarettes
+    bot = _with(assistant, "El tabaco mata a más de 8 millones de personas cada año [1]. "
+                "Los cigarrillos son la forma más común de consumo de tabaco [1]. Entre ellas "
+                "hay alrededor de 1,3 millones de personas que no fuman pero respiran el humo "
+                "de otros (humo ajeno o de segunda mano) [1].")
+    reply = bot.reply("¿Cuántas personas consumen tabaco en el mundo?")
+    sentences = split_sentences(reply.text)
+    assert "cigarrillos" in reply.text and "1,3 millones de personas que no fuman" in reply.text
+    for i, sentence in enumerate(sentences):
+        if leans_on_previous(sentence, "es"):
+            assert i > 0 and "8 millones" in sentences[i - 1], reply.text
+
+
 def test_a_foreign_link_is_removed(assistant):
     bot = _with(assistant, "Adults should do at least 150–300 minutes of moderate-intensity "
                 "aerobic physical activity a week, see https://example.com/buy-now [1].")
