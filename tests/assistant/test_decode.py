@@ -55,6 +55,22 @@ def test_the_blocks_run_compiled_by_torchscript():
     assert isinstance(DecodePlan(tiny("qwen2")).stack, torch.jit.ScriptModule)
 
 
+def test_where_torchscript_fails_the_same_blocks_run_eagerly(monkeypatch, caplog):
+    from torch.jit.frontend import FrontendError
+
+    def fails(module):
+        raise FrontendError(None, "not supported")
+
+    model = tiny("qwen2")
+    monkeypatch.setattr(torch.jit, "script", fails)
+    plan = DecodePlan(model)
+    assert not isinstance(plan.stack, torch.jit.ScriptModule)
+    assert "without TorchScript" in caplog.text
+    ids = torch.randint(0, 512, (1, 40), generator=torch.Generator().manual_seed(1))
+    ours, theirs = step_logits(plan, model, ids, 4)
+    assert ((ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)).max() < 0.05
+
+
 @pytest.mark.parametrize("block", [1, 5])  # one token a pass, or a token and its drafts
 def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_model_dir, block):
     generator = TransformersGenerator(test_model_dir, 2, "int8")
