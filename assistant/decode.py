@@ -36,6 +36,8 @@ says which models the loop can run; the others keep `model.generate`.
 Heavy import (torch): an adapter, loaded by the generator.
 """
 
+# No `from __future__ import annotations`: TorchScript reads the annotations of the
+# modules below as objects, and cannot parse them as strings.
 import logging
 import warnings
 from collections.abc import Iterator

@@ -307,7 +307,7 @@ class Assistant:
                 if (quoted := quote_at(n, nearest[n - 1][0].index(copied))) is not None:
                     generated.append(quoted)
                     return True
-                written.pop()  # the original is shown already: neither kept nor a failure
+                written.pop()  # the original is shown already (or withheld): not a failure
                 return False
             if (text := show(sentence, check.passages, sentence_vector)) is not None:
                 generated.append(text)
