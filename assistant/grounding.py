@@ -95,6 +95,7 @@ class Closeness:
     nearest_is_myth: bool = False
     nearby: str | None = None  # the nearest passage sentences, where figures must stand
     nearest: str = ""  # the nearest passage sentence itself
+    nearest_at: int = 0  # its index among the passage's sentences
 
 
 def closeness(sentence_vector: np.ndarray, passage_sentences: Sequence[str],
@@ -108,7 +109,7 @@ def closeness(sentence_vector: np.ndarray, passage_sentences: Sequence[str],
     best = int(order[0])
     return Closeness(float(sims[best]), is_quoted_myth(passage_sentences[best]),
                      " ".join(passage_sentences[int(i)] for i in order[:NEARBY]),
-                     passage_sentences[best])
+                     passage_sentences[best], best)
 
 
 def check_sentence(sentence: str, passages: Sequence[str],

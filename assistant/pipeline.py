@@ -302,9 +302,9 @@ class Assistant:
             if grafted_words(sentence, question, closes[n - 1].nearest):
                 log.debug("dropped sentence (takes words from the question, not the passage)")
                 return False
-            copied = closes[n - 1].nearest
-            if near_copy(sentence, copied):  # its edits are the riskiest words: show the original
-                if (quoted := quote_at(n, nearest[n - 1][0].index(copied))) is not None:
+            copied = closes[n - 1]
+            if near_copy(sentence, copied.nearest):  # its edits are the riskiest: the original
+                if (quoted := quote_at(n, copied.nearest_at)) is not None:
                     generated.append(quoted)
                     return True
                 written.pop()  # the original is shown already (or withheld): not a failure
