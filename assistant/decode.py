@@ -11,23 +11,27 @@ operations:
 - attention for one query is two small float32 matrix products;
 - the repetition penalty touches only the tokens already seen.
 
-The products are fbgemm's dynamic int8 linear: weights int8 with one scale
-per output row, and each call quantizes its activation row to 8 bits. With
-VNNI it reads weights at 36 GB/s on 2 cores, against 32 GB/s for int8
-weights with bf16 activations (`_weight_int8pack_mm`), whose int8->float
-conversion makes it compute-bound. Measured on the fast pack at a 550-token
-context: 34 ms a step through `generate`, 20.5 ms in this loop with bf16
-activations, 16.9 ms with 8-bit activations.
+Two kernels run the pass (`KERNELS`), with int8 weights (one scale per output
+row) and activations quantized to 8 bits:
+- "vnni", where the CPU has AVX-512 VNNI: the whole pass is one numba-compiled
+  call (`assistant.vnni_pass`) on our own int8 product (`assistant.vnni`),
+  which reads the weights at up to the machine's bandwidth for one row;
+- "fbgemm" elsewhere: the blocks below, on fbgemm's dynamic int8 linear,
+  compiled by TorchScript. It reads weights at 36-47 GB/s on 2 cores, against
+  32 GB/s for int8 weights with bf16 activations (`_weight_int8pack_mm`),
+  whose int8->float conversion makes it compute-bound.
+Measured on the fast pack at a 550-token context: 34 ms a step through
+`generate`, 16.9 ms in the fbgemm loop, 11.8 ms in the VNNI pass.
 
 A pass can also take several tokens: the last one chosen and up to `DRAFTS`
 proposed by prompt lookup (`assistant.lookup`); `accepted` keeps the proposals
 that equal the model's own greedy choice. Seven rows cost about 1.5 passes of
 one, and yield 2-3 tokens on answers built from passages (`salus bench
-generation`: 57 -> 93 tokens/s). The rows of such a pass share one activation
-scale, so each is brought to the same range first.
+generation`: 57 -> 93 tokens/s). In fbgemm's product the rows of such a pass
+share one activation scale, so each is brought to the same range first.
 
-The blocks are `nn.Module`s compiled by TorchScript (`scripted`), which saves
-about 1.5 ms of Python dispatch a pass. `torch.compile` broke its graph on
+The fbgemm blocks are `nn.Module`s compiled by TorchScript (`scripted`), which
+saves about 1.5 ms of Python dispatch a pass. `torch.compile` broke its graph on
 the quantized ops and measured slower than eager.
 
 The prompt is still run by the model's own forward (bf16, a thousand rows at
@@ -50,6 +54,7 @@ from assistant.int8 import row_scales
 from assistant.lookup import DRAFTS, NgramLookup
 
 ARCHITECTURES = ("qwen2", "llama")
+KERNELS = ("vnni", "fbgemm")  # the int8 products of a pass: `assistant.vnni`, or fbgemm's
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +76,7 @@ class Int8Matrix(nn.Module):
            gains: torch.Tensor | None = None) -> "Int8Matrix":
         """Quantize the stacked weights (and biases), each output row multiplied by
         its gain if given, then reordered by `rows` if given."""
-        weight = torch.cat([linear.weight.data for linear in linears]).float()
-        biases = [linear.bias for linear in linears]
-        bias = None
-        if any(b is not None for b in biases):
-            bias = torch.cat([b.data.float() if b is not None else torch.zeros(linear.out_features)
-                              for b, linear in zip(biases, linears, strict=True)])
-        if gains is not None:
-            weight = weight * gains[:, None]
-            bias = None if bias is None else bias * gains
-        scale = row_scales(weight)
-        if rows is not None:
-            weight, scale = weight[rows], scale[rows]
-            bias = None if bias is None else bias[rows]
+        weight, scale, bias = prepared(*linears, rows=rows, gains=gains)
         with warnings.catch_warnings():  # quantized tensors are deprecated, still shipped
             warnings.simplefilter("ignore")
             qweight = torch.quantize_per_channel(
@@ -107,6 +100,27 @@ class Int8Matrix(nn.Module):
         if gain is None:
             return y if bias is None else y.add_(bias)
         return y.mul_(gain) if bias is None else torch.addcmul(bias, y, gain)
+
+
+def prepared(*linears: nn.Linear, rows: torch.Tensor | None = None,
+             gains: torch.Tensor | None = None
+             ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Linear layers stacked by output rows, in float32: weight, int8 row scales and
+    bias, each output row multiplied by its gain if given, then reordered by `rows`."""
+    weight = torch.cat([linear.weight.data for linear in linears]).float()
+    biases = [linear.bias for linear in linears]
+    bias = None
+    if any(b is not None for b in biases):
+        bias = torch.cat([b.data.float() if b is not None else torch.zeros(linear.out_features)
+                          for b, linear in zip(biases, linears, strict=True)])
+    if gains is not None:
+        weight = weight * gains[:, None]
+        bias = None if bias is None else bias * gains
+    scale = row_scales(weight)
+    if rows is not None:
+        weight, scale = weight[rows], scale[rows]
+        bias = None if bias is None else bias[rows]
+    return weight, scale, bias
 
 
 class Block(nn.Module):
@@ -159,12 +173,21 @@ class Stack(nn.Module):
         self.blocks = nn.ModuleList(blocks)
         self.norm, self.head, self.eps = norm, head, eps
 
-    def forward(self, x: torch.Tensor, position: int, keys: list[torch.Tensor],
-                values: list[torch.Tensor], turn: torch.Tensor,
+    def forward(self, x: torch.Tensor, position: int, keys: torch.Tensor,
+                values: torch.Tensor, turn: torch.Tensor,
                 mask: torch.Tensor | None) -> torch.Tensor:
         for i, block in enumerate(self.blocks):
             x = block(x, position, keys[i], values[i], turn, mask)
         return self.head(x * self.norm, inverse_rms(x, self.eps))
+
+
+def default_kernel() -> str:
+    """"vnni" where this CPU and numba can run `assistant.vnni`, else "fbgemm"."""
+    try:
+        from assistant.vnni import available
+    except ImportError:  # numba is a dependency; without it, fbgemm's products still run
+        return "fbgemm"
+    return "vnni" if available() else "fbgemm"
 
 
 def inverse_rms(x: torch.Tensor, eps: float) -> torch.Tensor:
@@ -194,10 +217,13 @@ class DecodePlan:
         >>> tokens = list(plan.greedy(prompt_ids, cache, 64))  # doctest: +SKIP
     """
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, kernel: str | None = None) -> None:
         if not self.supports(model):
             raise ValueError(f"{model.config.model_type} is not a Llama-family model; "
                              "use model.generate for it.")
+        self.kernel = kernel or default_kernel()
+        if self.kernel not in KERNELS:
+            raise ValueError(f"unknown decode kernel {self.kernel!r}; use one of {KERNELS}")
         config = model.config
         self.heads = config.num_attention_heads
         self.kv_heads = config.num_key_value_heads
@@ -216,11 +242,26 @@ class DecodePlan:
         # Queries come out already divided by sqrt(head_dim), as attention wants them.
         gains = torch.ones(rows.numel())
         gains[:self.heads * self.head_dim] = self.head_dim ** -0.5
-        self.layers = [Block(block, self.heads, self.kv_heads, self.head_dim, self.eps,
-                             rows, gains) for block in body.layers]
-        self.norm = body.norm.weight.data.float()
-        self.head = Int8Matrix.of(model.lm_head)
-        self.stack = scripted(Stack(self.layers, self.norm, self.head, self.eps))
+        embed_row = self.embed.shape[1] * self.embed.element_size()
+        if self.kernel == "vnni":
+            from assistant.vnni_pass import use_threads, vnni_stack
+
+            use_threads(torch.get_num_threads())
+            self.stack: Any = vnni_stack(model, rows, gains, self.eps, self.heads,
+                                         self.kv_heads, self.head_dim)
+            self.stack.compile()
+            self.bytes_per_token = self.stack.nbytes + embed_row
+        else:
+            layers = [Block(block, self.heads, self.kv_heads, self.head_dim, self.eps,
+                            rows, gains) for block in body.layers]
+            norm = body.norm.weight.data.float()
+            head = Int8Matrix.of(model.lm_head)
+            matrices = [m for layer in layers
+                        for m in (layer.qkv, layer.out, layer.gate_up, layer.down)] + [head]
+            norms = sum(layer.attn_norm.numel() + layer.mlp_norm.numel() for layer in layers)
+            self.bytes_per_token = (sum(m.nbytes for m in matrices)
+                                    + 4 * (norms + norm.numel()) + embed_row)
+            self.stack = scripted(Stack(layers, norm, head, self.eps))
         self.rotary = body.rotary_emb
         self.forwards = 0  # forward passes run, for benches
 
@@ -232,15 +273,6 @@ class DecodePlan:
                 and config.model_type in ARCHITECTURES
                 and getattr(config, "hidden_act", "silu") == "silu"
                 and not getattr(config, "use_sliding_window", False))
-
-    @property
-    def bytes_per_token(self) -> int:
-        """Bytes of weights one step reads: every int8 matrix, norms, one embedding row."""
-        matrices = [m for layer in self.layers
-                    for m in (layer.qkv, layer.out, layer.gate_up, layer.down)] + [self.head]
-        norms = sum(layer.attn_norm.numel() + layer.mlp_norm.numel() for layer in self.layers)
-        return (sum(m.nbytes for m in matrices) + 4 * (norms + self.norm.numel())
-                + self.embed.shape[1] * self.embed.element_size())
 
     def greedy(self, ids: torch.Tensor, cache: Any, max_new_tokens: int,
                repetition_penalty: float = 1.1, stop_ids: tuple[int, ...] = (),
@@ -276,16 +308,18 @@ class DecodePlan:
                 proposed = lookup.draft(min(drafts, total - 1 - position))
                 rows = self._forward([chosen[-1], *proposed], position - 1, keys, values, turns)
 
-    def _buffers(self, cache: Any, total: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-        keys, values = [], []
-        for layer in cache.layers:
+    def _buffers(self, cache: Any, total: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Key and value buffers (layers, kv heads, positions, head size), float32,
+        with the prompt's copied in (keys in rotary-pair order). The VNNI pass
+        reads them along positions: (layers, kv heads, head size, positions)."""
+        keys = torch.empty(len(cache.layers), self.kv_heads, total, self.head_dim)
+        values = torch.empty_like(keys)
+        for i, layer in enumerate(cache.layers):
             filled = layer.keys.shape[2]
-            k = torch.empty(self.kv_heads, total, self.head_dim)
-            v = torch.empty_like(k)
-            k[:, :filled] = layer.keys[0][..., self.pairs].float()
-            v[:, :filled] = layer.values[0].float()
-            keys.append(k)
-            values.append(v)
+            keys[i, :, :filled] = layer.keys[0][..., self.pairs].float()
+            values[i, :, :filled] = layer.values[0].float()
+        if self.kernel == "vnni":
+            return keys.transpose(2, 3).contiguous(), values.transpose(2, 3).contiguous()
         return keys, values
 
     def _turns(self, total: int) -> torch.Tensor:
@@ -294,16 +328,20 @@ class DecodePlan:
         half = self.head_dim // 2
         return torch.complex(cos[0, :, :half].float(), sin[0, :, :half].float())
 
-    def _forward(self, tokens: list[int], position: int, keys: list[torch.Tensor],
-                 values: list[torch.Tensor], turns: torch.Tensor) -> torch.Tensor:
+    def _forward(self, tokens: list[int], position: int, keys: torch.Tensor,
+                 values: torch.Tensor, turns: torch.Tensor) -> torch.Tensor:
         """Logits after each of `tokens`, the first at `position` (float32, one row
         each). Their keys and values are written into the buffers."""
         self.forwards += 1
+        rows = self.embed[tokens].float()
+        if self.kernel == "vnni":
+            return torch.from_numpy(self.stack(rows.numpy(), position, keys.numpy(),
+                                               values.numpy(),
+                                               torch.view_as_real(turns).numpy()))
         end = position + len(tokens)
         mask = None if len(tokens) == 1 else _causal_mask(
             position, len(tokens), self.heads // self.kv_heads)
-        return self.stack(self.embed[tokens].float(), position, keys, values,
-                          turns[position:end, None], mask)
+        return self.stack(rows, position, keys, values, turns[position:end, None], mask)
 
 
 def _causal_mask(position: int, count: int, group: int) -> torch.Tensor:

@@ -46,13 +46,15 @@ class TransformersGenerator:
     """
 
     def __init__(self, folder: Path, threads: int = 2, weights: str = "int8",
-                 reuse_prefix: bool = True, loop: bool = True, drafts: int = DRAFTS) -> None:
+                 reuse_prefix: bool = True, loop: bool = True, drafts: int = DRAFTS,
+                 kernel: str | None = None) -> None:
         self.folder = folder
         self.threads = threads
         self.weights = weights
         self.reuse_prefix = reuse_prefix
         self.loop = loop
         self.drafts = drafts
+        self.kernel = kernel  # the loop's int8 products (decode.KERNELS); None: the best here
         self.model_id = folder.name
         self._plan: Any = None
         self._model: Any = None
@@ -93,14 +95,15 @@ class TransformersGenerator:
             from assistant.decode import DecodePlan
 
             if self.loop and DecodePlan.supports(model):
-                self._plan = DecodePlan(model)
+                self._plan = DecodePlan(model, self.kernel)
             else:
                 from assistant.int8 import quantize_for_decode
 
                 quantize_for_decode(model)
         self._model = model
         log.info("generator loaded from %s (%s decode weights, %s)", self.folder, self.weights,
-                 "lean loop" if self._plan is not None else "generate")
+                 f"lean loop, {self._plan.kernel} products" if self._plan is not None
+                 else "generate")
 
     def encode(self, messages: Sequence[dict[str, str]]) -> tuple[Any, Any]:
         """Prompt token ids for `messages`, and a copy of the cached system-prompt

@@ -20,7 +20,9 @@ compare as ratios, never as thresholds. Settings: `bf16` and `int8` (the
 weights setting of salus.toml, each decoded the way the generator decodes it:
 the lean int8 loop for Llama-family models), and `int8-generate` (int8
 weights through `model.generate`, the path before the loop, for comparison),
-and `int8-single` (the lean loop without prompt lookup: one token a pass).
+`int8-single` (the lean loop without prompt lookup: one token a pass), and
+`int8-fbgemm` (the lean loop with fbgemm's int8 products in TorchScript, where
+`int8` uses `assistant.vnni` on CPUs that have VNNI).
 """
 
 from __future__ import annotations
@@ -116,9 +118,9 @@ def bench_generation(settings: Settings, weights: Sequence[str] = ("bf16", "int8
     for setting in weights:
         generator = TransformersGenerator(
             model_folder(settings), settings.threads,
-            setting.removesuffix("-generate").removesuffix("-single"),
-            loop=not setting.endswith("-generate"),
-            drafts=0 if setting.endswith("-single") else DRAFTS)
+            setting.split("-")[0], loop=not setting.endswith("-generate"),
+            drafts=0 if setting.endswith("-single") else DRAFTS,
+            kernel="fbgemm" if setting.endswith("-fbgemm") else None)
         bot.generator = generator
         measured.append((setting, generator, _speeds(bot, generator, questions)))
     bandwidth = max(before, read_bandwidth_gb_s(settings.threads))

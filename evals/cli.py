@@ -48,10 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     gb = bench.add_parser("generation",
                           help="prefill/decode speed vs the memory-bandwidth ceiling, as JSON")
     gb.add_argument("--weights", nargs="+", default=["bf16", "int8"],
-                    choices=["bf16", "int8", "int8-single", "int8-generate"],
+                    choices=["bf16", "int8", "int8-single", "int8-fbgemm", "int8-generate"],
                     help="decode settings to compare side by side (default: bf16 int8; "
                          "int8-single: the int8 loop one token a pass, without prompt "
-                         "lookup; int8-generate: int8 weights through model.generate)")
+                         "lookup; int8-fbgemm: the int8 loop on fbgemm's products instead "
+                         "of the VNNI kernel; int8-generate: int8 weights through "
+                         "model.generate)")
     gb.add_argument("--generator", help="pack name or local Hugging Face folder")
     gb.set_defaults(run=_bench_generation)
     tb = bench.add_parser("triage", help="triage time per message, beside the shared embedding")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 import torch
 
-from assistant.decode import DecodePlan, accepted
+from assistant.decode import KERNELS, DecodePlan, accepted, default_kernel
 from assistant.generation import TransformersGenerator
 from assistant.prompting import build_messages, load_template
+
+# Both kernels run the same loop; where this CPU has no VNNI, only fbgemm's.
+HERE = [k for k in KERNELS if k == "fbgemm" or default_kernel() == "vnni"]
 
 
 def tiny(model_type: str) -> torch.nn.Module:
@@ -40,19 +43,28 @@ def step_logits(plan: DecodePlan, model: torch.nn.Module, ids: torch.Tensor, ste
     return torch.stack(ours), torch.stack(theirs)
 
 
+@pytest.mark.parametrize("kernel", HERE)
 @pytest.mark.parametrize("block", [1, 3])
 @pytest.mark.parametrize("model_type", ["qwen2", "llama"])
-def test_each_step_matches_the_models_own_forward(model_type, block):
+def test_each_step_matches_the_models_own_forward(model_type, block, kernel):
     model = tiny(model_type)
-    plan = DecodePlan(model)
+    plan = DecodePlan(model, kernel)
     ids = torch.randint(0, 512, (1, 40), generator=torch.Generator().manual_seed(1))
     ours, theirs = step_logits(plan, model, ids, 9, block)
     error = (ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)
     assert error.max() < 0.05  # int8 weights and activations: about 1% here
 
 
-def test_the_blocks_run_compiled_by_torchscript():
-    assert isinstance(DecodePlan(tiny("qwen2")).stack, torch.jit.ScriptModule)
+def test_with_fbgemm_products_the_blocks_run_compiled_by_torchscript():
+    assert isinstance(DecodePlan(tiny("qwen2"), "fbgemm").stack, torch.jit.ScriptModule)
+
+
+def test_the_kernel_is_vnni_where_the_cpu_has_it_and_can_be_chosen():
+    from assistant.vnni import available
+
+    assert DecodePlan(tiny("llama")).kernel == ("vnni" if available() else "fbgemm")
+    with pytest.raises(ValueError, match="use one of"):
+        DecodePlan(tiny("llama"), "mkl")
 
 
 def test_where_torchscript_fails_the_same_blocks_run_eagerly(monkeypatch, caplog):
@@ -63,7 +75,7 @@ def test_where_torchscript_fails_the_same_blocks_run_eagerly(monkeypatch, caplog
 
     model = tiny("qwen2")
     monkeypatch.setattr(torch.jit, "script", fails)
-    plan = DecodePlan(model)
+    plan = DecodePlan(model, "fbgemm")
     assert not isinstance(plan.stack, torch.jit.ScriptModule)
     assert "without TorchScript" in caplog.text
     ids = torch.randint(0, 512, (1, 40), generator=torch.Generator().manual_seed(1))
@@ -71,9 +83,11 @@ def test_where_torchscript_fails_the_same_blocks_run_eagerly(monkeypatch, caplog
     assert ((ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)).max() < 0.05
 
 
+@pytest.mark.parametrize("kernel", HERE)
 @pytest.mark.parametrize("block", [1, 5])  # one token a pass, or a token and its drafts
-def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_model_dir, block):
-    generator = TransformersGenerator(test_model_dir, 2, "int8")
+def test_on_the_test_pack_each_step_is_within_int8_rounding_of_the_model(test_model_dir, block,
+                                                                         kernel):
+    generator = TransformersGenerator(test_model_dir, 2, "int8", kernel=kernel)
     assert generator.plan is not None  # a Llama-family pack decodes in the loop
     messages = build_messages("How much salt per day?",
                               ["Adults should eat less than 5 g of salt a day."],
@@ -94,7 +108,9 @@ def test_a_step_reads_about_half_the_bytes_of_bf16_weights(test_model_dir):
     from assistant.int8 import decode_bytes_per_token
 
     model = AutoModelForCausalLM.from_pretrained(test_model_dir, dtype=torch.bfloat16)
-    assert 0.45 < DecodePlan(model).bytes_per_token / decode_bytes_per_token(model) < 0.6
+    for kernel in HERE:
+        plan = DecodePlan(model, kernel)
+        assert 0.45 < plan.bytes_per_token / decode_bytes_per_token(model) < 0.6
 
 
 def test_other_architectures_keep_generate():
