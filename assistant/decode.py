@@ -311,9 +311,12 @@ class DecodePlan:
     def _buffers(self, cache: Any, total: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Key and value buffers (layers, kv heads, positions, head size), float32,
         with the prompt's copied in (keys in rotary-pair order). The VNNI pass
-        reads them along positions: (layers, kv heads, head size, positions)."""
-        keys = torch.empty(len(cache.layers), self.kv_heads, total, self.head_dim)
-        values = torch.empty_like(keys)
+        reads them along positions: (layers, kv heads, head size, positions),
+        zero past what is written and a multiple of 16 positions wide."""
+        if self.kernel == "vnni":  # zeros, as wide as 16-position steps read
+            total = -(-total // 16) * 16
+        keys = torch.zeros(len(cache.layers), self.kv_heads, total, self.head_dim)
+        values = torch.zeros_like(keys)
         for i, layer in enumerate(cache.layers):
             filled = layer.keys.shape[2]
             keys[i, :, :filled] = layer.keys[0][..., self.pairs].float()

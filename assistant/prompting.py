@@ -18,6 +18,7 @@ from pathlib import Path
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 _MAX_PASSAGE_CHARS = 1200
 _LEADING_CITATIONS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+\s*")
+_DASHES = r"[-\u2010-\u2015\uff0d]+\s*"  # hyphen, en/em dashes, fullwidth hyphen
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,22 @@ def strip_echo(sentence: str, template: PromptTemplate, heads: Sequence[str] = (
         'Eat less sugar. [1]'
         >>> strip_echo("The sugars — Key facts [1]", t, ["Sugars — Key facts"])
         ''
+        >>> strip_echo("Asma - Fatos principais [1] Ar - Fatos principais [1]", t,
+        ...            ["Asma — Fatos principais", "Ar — Fatos principais"])
+        ''
     """
     sentence = _LEADING_CITATIONS.sub("", sentence)  # they belong to the sentence before
-    for head in heads:
-        title, _, heading = head.partition(" — ")
-        at = sentence.find(f"— {heading}") if heading else -1
-        if 0 <= at <= len(title) + 12:  # the head, give or take an article ("Los ...")
-            rest = sentence[at + len(heading) + 2:]
-            sentence = _LEADING_CITATIONS.sub("", rest.lstrip(" .:：。"))
+    cut = True
+    while cut:  # head lines copied one after another go one by one
+        cut = False
+        for head in heads:
+            title, _, heading = head.partition(" — ")
+            # any dash before the heading: "—", "——" (zh), " - " (pt)
+            found = re.search(_DASHES + re.escape(heading), sentence) if heading else None
+            if found and found.start() <= len(title) + 12:  # give or take an article
+                rest = sentence[found.end():]
+                sentence = _LEADING_CITATIONS.sub("", rest.lstrip(" .:：。"))
+                cut = True
     for label in (template.answer_label, template.answer_label.rstrip(":： ")):
         if label and sentence.startswith(label):
             return sentence[len(label):].lstrip(" :：")

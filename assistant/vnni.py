@@ -175,6 +175,8 @@ def product(x: np.ndarray, w: np.ndarray, scales: np.ndarray, sums: np.ndarray,
     """out = x @ W.T + bias for float32 rows `x`, with W the packed int8 `w` times its
     row `scales`; each row of x is quantized to 8 bits with its own scale."""
     rows, inputs = x.shape
+    if w.shape[1] != inputs * ROWS or out.shape[1] > w.shape[0] * ROWS:
+        raise ValueError("the rows, packed weights and output do not fit together")
     quantized = np.empty((rows, inputs), np.uint8)
     step = np.empty(rows, np.float32)
     for m in range(rows):

@@ -20,12 +20,12 @@ from typing import Any
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from assistant.vnni import PackedInt8, pack, product
+from assistant.vnni_attention import attend, exp
 
 Stacked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-QUERIES = 8  # queries of one key head that share each read of its keys and values
 
 
 def stacked(matrices: list[PackedInt8]) -> Stacked:
@@ -123,53 +123,6 @@ def _rotate(y: np.ndarray, turns: np.ndarray, position: int, heads: int, dim: in
                 y[m, i + 1] = a * s + b * c
 
 
-@njit(parallel=True, cache=True, fastmath=True, boundscheck=False)
-def _attend(y: np.ndarray, keys: np.ndarray, values: np.ndarray, position: int, heads: int,
-            out: np.ndarray) -> None:
-    """Each row's query heads over the keys up to its own position. The buffers are
-    (kv heads, head size, positions), so both products run along positions, and a
-    task takes QUERIES queries of one key head: each key and value is read once
-    for all of them."""
-    rows, kv_heads, dim = y.shape[0], keys.shape[0], keys.shape[1]
-    group = heads // kv_heads
-    queries, end = rows * group, position + rows
-    blocks = (queries + QUERIES - 1) // QUERIES
-    for task in prange(kv_heads * blocks):
-        kv, first = task // blocks, (task % blocks) * QUERIES
-        count = min(QUERIES, queries - first)
-        row = np.empty(count, np.int64)
-        at = np.empty(count, np.int64)  # the query's first column in y and out
-        for a in range(count):
-            row[a] = (first + a) // group
-            at[a] = (kv * group + (first + a) % group) * dim
-        scores = np.zeros((count, end), np.float32)
-        for d in range(dim):
-            line = keys[kv, d]
-            for a in range(count):
-                c = y[row[a], at[a] + d]
-                for t in range(end):
-                    scores[a, t] += c * line[t]
-        for a in range(count):
-            seen = position + row[a] + 1  # a row sees the keys up to its own
-            best = np.float32(-np.inf)
-            for t in range(seen):
-                best = max(best, scores[a, t])
-            total = np.float32(0)
-            for t in range(seen):
-                scores[a, t] = np.exp(scores[a, t] - best)
-                total += scores[a, t]
-            for t in range(seen):
-                scores[a, t] /= total
-            scores[a, seen:] = 0
-        for d in range(dim):
-            line = values[kv, d]
-            for a in range(count):
-                acc = np.float32(0)
-                for t in range(end):
-                    acc += scores[a, t] * line[t]
-                out[row[a], at[a] + d] = acc
-
-
 @njit(cache=True, fastmath=True, boundscheck=False)
 def _forward(x: np.ndarray, position: int, keys: np.ndarray, values: np.ndarray,
              turns: np.ndarray, norms: np.ndarray, final_norm: np.ndarray,
@@ -186,6 +139,7 @@ def _forward(x: np.ndarray, position: int, keys: np.ndarray, values: np.ndarray,
     added = np.empty_like(x)
     gu = np.empty((rows, 2 * inner), np.float32)
     act = np.empty((rows, inner), np.float32)
+    bits = np.empty(inner, np.int32)
     for layer in range(keys.shape[0]):
         _norm(x, norms[layer, 0], eps, h)
         product(h, qkv[0][layer], qkv[1][layer], qkv[2][layer], qkv[3][layer], y)
@@ -195,16 +149,18 @@ def _forward(x: np.ndarray, position: int, keys: np.ndarray, values: np.ndarray,
                 k0 = q_size + kv * dim
                 keys[layer, kv, :, position + m] = y[m, k0:k0 + dim]
                 values[layer, kv, :, position + m] = y[m, k0 + kv_size:k0 + kv_size + dim]
-        _attend(y, keys[layer], values[layer], position, heads, attn)
+        attend(y, keys[layer], values[layer], position, heads, attn)
         product(attn, out[0][layer], out[1][layer], out[2][layer], out[3][layer], added)
         x += added
         _norm(x, norms[layer, 1], eps, h)
         product(h, gate_up[0][layer], gate_up[1][layer], gate_up[2][layer],
                 gate_up[3][layer], gu)
-        for m in range(rows):
+        for m in range(rows):  # SiLU(gate) * up
             for i in range(inner):
-                g = gu[m, i]
-                act[m, i] = g / (np.float32(1) + np.exp(-g)) * gu[m, inner + i]
+                act[m, i] = -gu[m, i]
+            exp(act[m], inner, bits)
+            for i in range(inner):
+                act[m, i] = gu[m, i] / (np.float32(1) + act[m, i]) * gu[m, inner + i]
         product(act, down[0][layer], down[1][layer], down[2][layer], down[3][layer], added)
         x += added
     _norm(x, final_norm, eps, h)

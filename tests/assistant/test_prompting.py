@@ -34,3 +34,20 @@ def test_an_echoed_answer_label_is_removed_from_the_answer():
     hindi = load_template("hi")
     assert strip_echo(f"{hindi.answer_label} नमक कम खाएँ। [1]", hindi) == "नमक कम खाएँ। [1]"
     assert strip_echo("Eat less salt. [1]", load_template("en")) == "Eat less salt. [1]"
+
+
+def test_copied_head_lines_are_cut_whatever_dash_the_model_wrote():
+    from assistant.prompting import strip_echo
+
+    zh = load_template("zh")
+    heads = ["手卫生 — 何时寻求帮助", "手卫生 — 关键事实"]
+    assert (strip_echo("手卫生——何时寻求帮助 [1] 用肥皂和清水洗手需要40–60秒。 [1]", zh, heads)
+            == "用肥皂和清水洗手需要40–60秒。 [1]")
+    pt = load_template("pt")
+    heads = ["Asma e DPOC — Fatos principais", "Poluição do ar — Fatos principais"]
+    assert strip_echo("Asma e DPOC - Fatos principais [1] Poluição do ar - Fatos principais [1]",
+                      pt, heads) == ""
+    # a heading's words inside a sentence, with no dash before them, stay
+    en = load_template("en")
+    assert (strip_echo("Prevention of malaria starts with nets. [1]", en,
+                       ["Malaria — Prevention"]) == "Prevention of malaria starts with nets. [1]")

@@ -53,3 +53,34 @@ def test_a_zero_row_gives_the_bias():
 def test_input_columns_must_come_in_fours():
     with pytest.raises(ValueError, match="in fours"):
         vnni.pack(np.zeros((4, 6), np.int8), np.ones(4, np.float32), None)
+
+
+def test_rows_of_the_wrong_width_are_refused_not_read_past():
+    _, _, _, _, p = packed(64, 32)
+    with pytest.raises(ValueError, match="do not fit"):
+        run(p, np.zeros((1, 36), np.float32))
+
+
+@pytest.mark.parametrize("heads,kv_heads,rows", [(14, 2, 1), (14, 2, 7), (9, 3, 5), (4, 4, 2)])
+def test_attention_of_each_row_is_softmax_over_the_keys_up_to_its_own(heads, kv_heads, rows):
+    from assistant.vnni_attention import attend
+
+    rng = np.random.default_rng(heads + rows)
+    dim, position = 64, 37
+    width = -(-(position + rows) // 16) * 16
+    keys = np.zeros((kv_heads, dim, width), np.float32)  # zero past what is written
+    values = np.zeros_like(keys)
+    keys[:, :, :position + rows] = rng.standard_normal((kv_heads, dim, position + rows))
+    values[:, :, :position + rows] = rng.standard_normal((kv_heads, dim, position + rows))
+    y = rng.standard_normal((rows, (heads + 2 * kv_heads) * dim)).astype(np.float32)
+    out = np.empty((rows, heads * dim), np.float32)
+    attend(y, keys, values, position, heads, out)
+    group = heads // kv_heads
+    for m in range(rows):
+        seen = position + m + 1
+        for h in range(heads):
+            q = y[m, h * dim:(h + 1) * dim].astype(np.float64)
+            k, v = keys[h // group, :, :seen], values[h // group, :, :seen]
+            weights = np.exp(q @ k - (q @ k).max())
+            expected = v @ (weights / weights.sum())
+            assert np.allclose(out[m, h * dim:(h + 1) * dim], expected, atol=1e-4)
