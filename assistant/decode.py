@@ -21,11 +21,12 @@ row) and activations quantized to 8 bits:
   32 GB/s for int8 weights with bf16 activations (`_weight_int8pack_mm`),
   whose int8->float conversion makes it compute-bound.
 Measured on the fast pack at a 550-token context: 34 ms a step through
-`generate`, 16.9 ms in the fbgemm loop, 11.8 ms in the VNNI pass.
+`generate`, 16.9 ms in the fbgemm loop, 9.0-12.6 ms in the VNNI pass (as the
+machine's bandwidth varied from 75 to 47 GB/s).
 
 A pass can also take several tokens: the last one chosen and up to `DRAFTS`
 proposed by prompt lookup (`assistant.lookup`); `accepted` keeps the proposals
-that equal the model's own greedy choice. Seven rows cost about 1.5 passes of
+that equal the model's own greedy choice. Seven rows cost about 1.5-1.8 passes of
 one, and yield 2-3 tokens on answers built from passages (`salus bench
 generation`: 57 -> 93 tokens/s). In fbgemm's product the rows of such a pass
 share one activation scale, so each is brought to the same range first.
