@@ -244,13 +244,11 @@ class DecodePlan:
         gains = torch.ones(rows.numel())
         gains[:self.heads * self.head_dim] = self.head_dim ** -0.5
         embed_row = self.embed.shape[1] * self.embed.element_size()
+        self.stack: Any = None
         if self.kernel == "vnni":
-            from assistant.vnni_pass import use_threads, vnni_stack
-
-            use_threads(torch.get_num_threads())
-            self.stack: Any = vnni_stack(model, rows, gains, self.eps, self.heads,
-                                         self.kv_heads, self.head_dim)
-            self.stack.compile()
+            self.stack = self._vnni(model, rows, gains)
+            self.kernel = "vnni" if self.stack is not None else "fbgemm"
+        if self.stack is not None:
             self.bytes_per_token = self.stack.nbytes + embed_row
         else:
             layers = [Block(block, self.heads, self.kv_heads, self.head_dim, self.eps,
@@ -265,6 +263,22 @@ class DecodePlan:
             self.stack = scripted(Stack(layers, norm, head, self.eps))
         self.rotary = body.rotary_emb
         self.forwards = 0  # forward passes run, for benches
+
+    def _vnni(self, model: Any, rows: torch.Tensor, gains: torch.Tensor) -> Any:
+        """The VNNI pass, compiled; None (with a warning) where it does not compile,
+        and fbgemm's products run instead."""
+        from assistant.vnni_pass import use_threads, vnni_stack
+
+        use_threads(torch.get_num_threads())
+        stack = vnni_stack(model, rows, gains, self.eps, self.heads, self.kv_heads,
+                           self.head_dim)
+        try:
+            stack.compile()
+        except Exception as error:  # noqa: BLE001 (any compile failure: fbgemm still runs)
+            log.warning("the VNNI decode kernels did not compile here, so fbgemm's "
+                        "products run instead (slower): %s", error)
+            return None
+        return stack
 
     @staticmethod
     def supports(model: Any) -> bool:

@@ -177,3 +177,21 @@ def test_drafting_copies_a_quoted_sentence_in_fewer_passes(test_model_dir):
     pairs = zip(alone, drafted, strict=False)
     assert next((i for i, (a, b) in enumerate(pairs) if a != b), len(alone)) >= 20
     assert sentence[:60] in generator.tokenizer.decode(drafted)
+
+
+@pytest.mark.skipif("vnni" not in HERE, reason="this CPU has no AVX-512 VNNI")
+def test_where_the_vnni_kernels_do_not_compile_fbgemm_runs_the_loop(monkeypatch, caplog):
+    from numba.core.errors import LoweringError
+
+    from assistant.vnni_pass import VnniStack
+
+    def fails(stack):
+        raise LoweringError("cannot select vpdpbusd")
+
+    monkeypatch.setattr(VnniStack, "compile", fails)
+    model = tiny("llama")
+    plan = DecodePlan(model)
+    assert plan.kernel == "fbgemm" and "did not compile" in caplog.text
+    ids = torch.randint(0, 512, (1, 40), generator=torch.Generator().manual_seed(1))
+    ours, theirs = step_logits(plan, model, ids, 4)
+    assert ((ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)).max() < 0.05
