@@ -15,7 +15,8 @@ it for seven (the fast pack's 97 matrices, 0.5 GB, in turn), because:
   64 output rows again while they are in cache.
 The activation rows are quantized to 8 bits each with its own scale
 (symmetric, stored plus 128 because `vpdpbusd` multiplies unsigned by signed
-bytes); the 128 is taken back out with each weight row's sum.
+bytes); the 128 is taken back out with each weight row's sum. So a row's
+product is the same, bit for bit, whichever rows share its pass.
 
 `available()` says whether this machine has AVX-512 VNNI and numba; where it
 does not, the decoder keeps fbgemm's product. Heavy imports (numba, llvmlite):

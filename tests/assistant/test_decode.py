@@ -195,3 +195,18 @@ def test_where_the_vnni_kernels_do_not_compile_fbgemm_runs_the_loop(monkeypatch,
     ids = torch.randint(0, 512, (1, 40), generator=torch.Generator().manual_seed(1))
     ours, theirs = step_logits(plan, model, ids, 4)
     assert ((ours - theirs).norm(dim=-1) / theirs.norm(dim=-1)).max() < 0.05
+
+
+@pytest.mark.skipif("vnni" not in HERE, reason="this CPU has no AVX-512 VNNI")
+def test_with_vnni_a_row_gets_the_same_logits_in_a_pass_of_five_as_alone(test_model_dir):
+    # each row is quantized with its own scale and attends on its own, so prompt
+    # lookup changes how fast the answer comes, never which tokens it has
+    generator = TransformersGenerator(test_model_dir, 2, "int8", kernel="vnni")
+    messages = build_messages("How much salt per day?",
+                              ["Adults should eat less than 5 g of salt a day."],
+                              load_template("en"))
+    answer = "Adults should eat less than 5 g of salt a day, about one teaspoon [1]."
+    ids, _ = generator.encode(messages + [{"role": "assistant", "content": answer}])
+    alone, _ = step_logits(generator.plan, generator.model, ids, 16, 1)
+    together, _ = step_logits(generator.plan, generator.model, ids, 16, 5)
+    assert torch.equal(alone, together)
