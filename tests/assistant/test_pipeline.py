@@ -147,6 +147,15 @@ def test_a_short_model_answer_is_topped_up_with_the_next_nearest_passage_sentenc
     assert len(split_sentences(reply.text)) == 3  # lead, model, one more passage sentence
 
 
+def test_the_passages_that_answer_stay_on_the_questions_topic(assistant):
+    # the model only echoes the question, so passage sentences answer; deaths from
+    # COVID-19 are near "how many die of heart disease each year" in figures only
+    question = "हृदय रोग से हर साल कितने लोग मरते हैं?"
+    reply = _with(assistant, question).reply(question)
+    assert "17.9" in reply.text
+    assert {c.doc_id for c in reply.citations} == {"hi-heart-attack-and-stroke"}
+
+
 def test_a_model_sentence_that_flips_the_passage_is_never_shown(assistant):
     bot = _with(assistant, "Adults aged 65 and over do not need the same amounts of activity "
                 "as younger adults [1].")
