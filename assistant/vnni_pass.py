@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 
 from assistant.vnni import PackedInt8, pack, product
-from assistant.vnni_attention import attend, exp
+from assistant.vnni_attention import LANES, attend, exp
 
 Stacked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -75,7 +75,8 @@ class VnniStack:
         """Compile the pass now (or load it from numba's cache), with one pass over
         one position, so the first question does not wait for it."""
         hidden, dim = self.norms.shape[2], self.head_dim
-        buffers = np.zeros((self.norms.shape[0], self.kv_heads, dim, 1), np.float32)
+        # as wide as attention's 16-position steps read, like DecodePlan's buffers
+        buffers = np.zeros((self.norms.shape[0], self.kv_heads, dim, LANES), np.float32)
         self(np.zeros((1, hidden), np.float32), 0, buffers, buffers.copy(),
              np.zeros((1, dim // 2, 2), np.float32))
 
@@ -85,6 +86,11 @@ class VnniStack:
         `position`; their keys and values are written into the (layers, kv heads,
         head size, positions) buffers. `turns` holds each position's rotary cos and
         sin (positions, head size / 2, 2)."""
+        reach = -(-(position + x.shape[0]) // LANES) * LANES  # what attention reads
+        if keys.shape[3] < reach or not (keys.flags.c_contiguous and values.flags.c_contiguous
+                                         and keys.shape == values.shape):
+            raise ValueError(f"key and value buffers must be C-contiguous, alike and at "
+                             f"least {reach} positions wide (see DecodePlan._buffers)")
         return _forward(x, position, keys, values, turns, self.norms,
                         self.final_norm, np.float32(self.eps), self.qkv, self.out,
                         self.gate_up, self.down, self.head.weights, self.head.scales,

@@ -84,3 +84,17 @@ def test_attention_of_each_row_is_softmax_over_the_keys_up_to_its_own(heads, kv_
             weights = np.exp(q @ k - (q @ k).max())
             expected = v @ (weights / weights.sum())
             assert np.allclose(out[m, h * dim:(h + 1) * dim], expected, atol=1e-4)
+
+
+def test_buffers_narrower_than_attention_reads_are_refused_not_read_past():
+    from assistant.decode import DecodePlan
+    from tests.assistant.test_decode import tiny
+
+    plan = DecodePlan(tiny("llama"), "vnni")  # 2 layers, 2 key heads of 32
+    narrow = np.zeros((2, 2, 32, 8), np.float32)  # 8 positions; a step reads 16
+    turns = np.zeros((8, 16, 2), np.float32)
+    with pytest.raises(ValueError, match="positions wide"):
+        plan.stack(np.zeros((1, 128), np.float32), 3, narrow, narrow.copy(), turns)
+    wide = np.zeros((2, 2, 32, 16), np.float32)
+    assert plan.stack(np.zeros((1, 128), np.float32), 3, wide, wide.copy(),
+                      np.zeros((16, 16, 2), np.float32)).shape == (1, 512)
