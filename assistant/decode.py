@@ -267,8 +267,12 @@ class DecodePlan:
     def _vnni(self, model: Any, rows: torch.Tensor, gains: torch.Tensor) -> Any:
         """The VNNI pass, compiled; None (with a warning) where it does not compile,
         and fbgemm's products run instead."""
+        from assistant.vnni import available
         from assistant.vnni_pass import use_threads, vnni_stack
 
+        if not available():  # chosen by name on a CPU without it
+            log.warning("this CPU has no AVX-512 VNNI, so fbgemm's products run instead")
+            return None
         use_threads(torch.get_num_threads())
         stack = vnni_stack(model, rows, gains, self.eps, self.heads, self.kv_heads,
                            self.head_dim)
