@@ -331,17 +331,21 @@ class DecodePlan:
         """Key and value buffers (layers, kv heads, positions, head size), float32,
         with the prompt's copied in (keys in rotary-pair order). The VNNI pass
         reads them along positions: (layers, kv heads, head size, positions),
-        zero past what is written and a multiple of 16 positions wide."""
-        if self.kernel == "vnni":  # zeros, as wide as 16-position steps read
-            total = -(-total // 16) * 16
-        keys = torch.zeros(len(cache.layers), self.kv_heads, total, self.head_dim)
+        zero past what is written and whole 16-position steps wide."""
+        along = self.kernel == "vnni"
+        if along:
+            from assistant.vnni_attention import LANES
+
+            total = -(-total // LANES) * LANES
+        ends = (self.head_dim, total) if along else (total, self.head_dim)
+        keys = torch.zeros(len(cache.layers), self.kv_heads, *ends)
         values = torch.zeros_like(keys)
+        # filled through a (positions, head size) view, whichever the layout
+        k, v = (keys.transpose(2, 3), values.transpose(2, 3)) if along else (keys, values)
         for i, layer in enumerate(cache.layers):
             filled = layer.keys.shape[2]
-            keys[i, :, :filled] = layer.keys[0][..., self.pairs].float()
-            values[i, :, :filled] = layer.values[0].float()
-        if self.kernel == "vnni":
-            return keys.transpose(2, 3).contiguous(), values.transpose(2, 3).contiguous()
+            k[i, :, :filled] = layer.keys[0][..., self.pairs].float()
+            v[i, :, :filled] = layer.values[0].float()
         return keys, values
 
     def _turns(self, total: int) -> torch.Tensor:

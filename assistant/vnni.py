@@ -93,6 +93,20 @@ def _declare(module: ir.Module, name: str, ret: ir.Type, args: list[ir.Type]) ->
     return found if found is not None else ir.Function(module, ir.FunctionType(ret, args), name)
 
 
+def _arrays(context: Any, builder: Any, signature: Any, args: Any) -> list[Any]:
+    """An intrinsic's first three arguments as array structs (data, shape)."""
+    return [context.make_array(t)(context, builder, a)
+            for t, a in zip(signature.args[:3], args[:3], strict=True)]
+
+
+def _splat(builder: Any, value: Any, vector: ir.VectorType) -> Any:
+    """`value` in every lane of a `vector`."""
+    lanes = ir.Constant(ir.VectorType(_I32, vector.count), None)
+    return builder.shuffle_vector(
+        builder.insert_element(ir.Constant(vector, ir.Undefined), value, ir.Constant(_I32, 0)),
+        ir.Constant(vector, ir.Undefined), lanes)
+
+
 def _tile(rows: int) -> Any:
     """An intrinsic: int32 products of `rows` activation rows (from row g, uint8)
     with BLOCKS blocks of 16 packed weight rows (from block b), into `acc`."""
@@ -100,8 +114,7 @@ def _tile(rows: int) -> Any:
     @intrinsic
     def tile(typingctx: Any, w: Any, x: Any, acc: Any, b: Any, g: Any) -> Any:
         def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-            wa, xa, oa = (context.make_array(t)(context, builder, a)
-                          for t, a in zip(signature.args[:3], args[:3], strict=True))
+            wa, xa, oa = _arrays(context, builder, signature, args)
             b, g = args[3], args[4]
             stride = builder.extract_value(wa.shape, 1)  # bytes of one 16-row block
             quads = builder.extract_value(xa.shape, 1)  # input columns / 4
@@ -128,10 +141,7 @@ def _tile(rows: int) -> Any:
                 for m in range(rows):
                     four = builder.load(builder.gep(
                         xs, [builder.add(builder.mul(builder.add(g, c(m)), quads), q)]), align=4)
-                    spread = builder.shuffle_vector(
-                        builder.insert_element(ir.Constant(_V16, ir.Undefined), four,
-                                               ir.Constant(_I32, 0)),
-                        ir.Constant(_V16, ir.Undefined), ir.Constant(_V16, None))
+                    spread = _splat(builder, four, _V16)
                     for j in range(BLOCKS):
                         builder.store(builder.call(
                             dot, [builder.load(accs[m][j]), spread, loads[j]]), accs[m][j])

@@ -27,18 +27,13 @@ from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from assistant.vnni import _declare
+from assistant.vnni import _arrays, _declare, _splat
 
 QUERIES = 8  # queries of one key head that share each read of its keys and values
 DIMS = 2  # value rows that share each read of the attention weights
 LANES = 16  # float32 lanes of an AVX-512 vector: positions a step
 _F32 = ir.FloatType()
 _VF = ir.VectorType(_F32, LANES)
-
-
-def _arrays(context: Any, builder: Any, signature: Any, args: Any) -> list[Any]:
-    return [context.make_array(t)(context, builder, a)
-            for t, a in zip(signature.args[:3], args[:3], strict=True)]
 
 
 @intrinsic
@@ -63,11 +58,7 @@ def _scores16(typingctx: Any, q: Any, keys: Any, scores: Any, t0: Any) -> Any:
                 ka.data, [builder.add(builder.mul(d, width), t0)]), _VF.as_pointer()), align=4)
             for a, acc in enumerate(accs):
                 x = builder.load(builder.gep(qa.data, [builder.add(builder.mul(c(a), dim), d)]))
-                spread = builder.shuffle_vector(
-                    builder.insert_element(ir.Constant(_VF, ir.Undefined), x,
-                                           ir.Constant(ir.IntType(32), 0)),
-                    ir.Constant(_VF, ir.Undefined),
-                    ir.Constant(ir.VectorType(ir.IntType(32), LANES), None))
+                spread = _splat(builder, x, _VF)
                 builder.store(builder.call(fma, [spread, line, builder.load(acc)]), acc)
         for a, acc in enumerate(accs):
             at = builder.gep(sa.data, [builder.add(builder.mul(c(a), swidth), t0)])
