@@ -1,16 +1,25 @@
 """Which language a message is in: script ranges first, then langdetect.
 
 Arabic, Devanagari, Han and Cyrillic letters decide alone (our 8 languages
-have one script each there). Latin text goes to langdetect (seeded, so the
-same text always gives the same answer), restricted to en/fr/es/pt. Short
-or unsure text falls back to the conversation's language, then the UI's,
-then English: three words of "ok merci" are not evidence enough.
+have one script each there). Latin text is first read for the common words
+of Hindi and Arabic typed in Latin letters ("mujhe kitna namak khana
+chahiye", "ana ta3ban"), which langdetect does not know; then langdetect
+(seeded, so the same text always gives the same answer), restricted to
+en/fr/es/pt; a short question that langdetect misreads ("Do vaccines cause
+autism?" as French) is decided by its common words
+(`assistant/data/function_words.toml`). Short or unsure text falls back to
+the conversation's language, then the UI's, then English: three words of
+"ok merci" are not evidence enough.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from assistant.settings import SUPPORTED_LANGUAGES
@@ -26,6 +35,11 @@ _LATIN_LANGUAGES = ("en", "fr", "es", "pt")
 _MIN_WORDS = 3
 _MIN_PROBABILITY = 0.85
 _MIN_SUPPORTED_MASS = 0.5
+# Below this many words, common words outvote langdetect.
+_SHORT_WORDS = 8
+FUNCTION_WORDS = Path(__file__).parent / "data" / "function_words.toml"
+_TOKEN = re.compile(r"[a-z0-9']+")
+_ARABIZI_DIGIT = re.compile(r"[a-z]*[a-z][2356789][a-z]*|[2356789][a-z]+")
 
 
 @dataclass(frozen=True)
@@ -86,10 +100,16 @@ class LangdetectDetector:
         top, letters = max(counts.items(), key=lambda kv: kv[1])
         if top != "latin" and letters * 2 >= sum(counts.values()) and top in self.languages:
             return LanguageGuess(top, "script")
+        romanized = _romanized(text, self.languages)
+        if romanized:
+            return LanguageGuess(romanized, "romanized")
         hinted = _letter_hint(text, self.languages)
+        voted = word_vote(text, self.languages) if len(text.split()) < _SHORT_WORDS else None
         short = len(text.split()) < _MIN_WORDS
         if short and (context_language or ui_language):
             return LanguageGuess(hinted or fallback, "hint" if hinted else "fallback")
+        if voted and not hinted:
+            return LanguageGuess(voted, "words")
         # Only our Latin-script languages compete: "pt 0.71, it 0.29" is Portuguese.
         latin = [(lang, p) for lang, p in _langdetect_probabilities(text)
                  if lang in _LATIN_LANGUAGES and lang in self.languages]
@@ -111,6 +131,57 @@ def _letter_hint(text: str, languages: tuple[str, ...]) -> str | None:
         if lang in languages and any(ch in low for ch in letters):
             return lang
     return None
+
+
+@lru_cache(maxsize=1)
+def _function_words(path: Path = FUNCTION_WORDS) -> dict[str, frozenset[str]]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {lang: frozenset(body["words"]) for lang, body in data.items()}
+
+
+def _counts(text: str, languages: tuple[str, ...]) -> dict[str, int]:
+    """Per language, how many of the text's words are its common words."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    tokens = _TOKEN.findall(folded.replace("'", " "))
+    counts = {lang: sum(t in words for t in tokens)
+              for lang, words in _function_words().items() if lang in languages}
+    if "ar" in counts:  # 3, 7, 2... standing for Arabic letters: "ta3ban", "mel7"
+        counts["ar"] += sum(1 for t in tokens if _ARABIZI_DIGIT.fullmatch(t))
+    return counts
+
+
+def word_vote(text: str, languages: tuple[str, ...] = SUPPORTED_LANGUAGES) -> str | None:
+    """The language whose common words outnumber every other's by half as many again.
+
+    Example:
+        >>> word_vote("Do vaccines cause autism?"), word_vote("la la la")
+        ('en', None)
+    """
+    ranked = sorted(_counts(text, languages).items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] == 0:
+        return None
+    if len(ranked) > 1 and (ranked[0][1] <= ranked[1][1]
+                            or ranked[0][1] < 1.5 * ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _romanized(text: str, languages: tuple[str, ...]) -> str | None:
+    """Hindi or Arabic in Latin letters: at least two of its words, and most of them.
+
+    Example:
+        >>> _romanized("mujhe din me kitna namak khana chahiye", ("en", "hi"))
+        'hi'
+        >>> _romanized("I need to eat more fruit", ("en", "hi", "ar"))
+    """
+    counts = _counts(text, languages)
+    best = max((lang for lang in ("hi", "ar") if lang in counts),
+               key=lambda lang: counts[lang], default=None)
+    if best is None or counts[best] < 2:
+        return None
+    others = max((n for lang, n in counts.items() if lang != best), default=0)
+    return best if counts[best] >= 2 * others + 1 else None
 
 
 def _langdetect_probabilities(text: str) -> list[tuple[str, float]]:
