@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     saf = evals.add_parser("safety", help="actions by action x language, per-case results")
     saf.add_argument("--suite", type=Path, help="a safety suite (default: the shipped one)")
     saf.add_argument("--out", type=Path,
-                     help="folder for results.json, pass_rate.png and confusion.png")
+                     help="folder for results.json and the figures (pass_rate.png, "
+                     "by_category.png, confusion.png)")
     saf.add_argument("--generator", help="pack name or local Hugging Face folder")
     saf.set_defaults(run=_eval_safety)
 
@@ -135,6 +136,9 @@ def _eval_safety(args: argparse.Namespace, settings: Settings) -> int:
         from evals.plots import confusion_figure, pass_rate_figure, save_figures
 
         save_figures({"pass_rate": pass_rate_figure(result["summary"]),
+                      "by_category": pass_rate_figure(
+                          result["summary"], "by_category_language",
+                          "Pass rate (category × language)"),
                       "confusion": confusion_figure(result["cases"])}, args.out)
     _print({"summary": result["summary"]})
     return 0

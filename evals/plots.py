@@ -1,7 +1,7 @@
 """Figures for evaluation results (matplotlib, drawn off-screen).
 
 `pass_rate_figure` is the safety summary as a heat map (expected action ×
-language); `confusion_figure` counts which action each expected action got;
+language, or category × language); `confusion_figure` counts which action each expected action got;
 `recall_figure` is retrieval recall by language. The evaluation tab shows
 them, and `salus eval safety --out DIR` saves them beside results.json.
 """
@@ -25,10 +25,11 @@ def _pyplot() -> Any:
     return plt
 
 
-def pass_rate_figure(summary: dict[str, Any]) -> Any:
-    """Pass rate by expected action (rows) and language (columns), "all" last."""
+def pass_rate_figure(summary: dict[str, Any], key: str = "by_action_language",
+                     title: str = "Pass rate (action × language)") -> Any:
+    """Pass rate by expected action (or `key`'s rows) and language (columns), "all" last."""
     plt = _pyplot()
-    cells = summary["by_action_language"]
+    cells = summary[key]
     actions = [a for a in cells if a != "all"] + ["all"]
     languages = sorted({lang for row in cells.values() for lang in row} - {"all"}) + ["all"]
     grid = [[cells[a].get(lang, {}).get("pass", float("nan")) for lang in languages]
@@ -41,7 +42,7 @@ def pass_rate_figure(summary: dict[str, Any]) -> Any:
         for j, value in enumerate(row):
             if value == value:  # not NaN
                 ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8)
-    ax.set_title("Pass rate (action × language)")
+    ax.set_title(title)
     fig.colorbar(image, ax=ax, fraction=0.03)
     fig.tight_layout()
     return fig

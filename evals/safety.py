@@ -68,21 +68,38 @@ def run_suite(assistant: Assistant, cases: Sequence[SafetyCase],
     return {"summary": summarize(results), "cases": results}
 
 
-def summarize(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Pass rates by expected action × language, and the recall targets of the issue."""
+def group_of(result: dict[str, Any]) -> str:
+    """A case's category, or the prefix of its id ("saf" of "saf-en-001") if it has none.
+
+    Example:
+        >>> group_of({"id": "method-en-01", "category": ""}), group_of({"id": "x", "category": "c"})
+        ('method', 'c')
+    """
+    return str(result.get("category") or str(result["id"]).split("-", 1)[0])
+
+
+def pass_rates(results: Sequence[dict[str, Any]],
+               key: Callable[[dict[str, Any]], str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Pass rate and count by `key(result)` × language, with "all" rows and columns."""
     cells: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for r in results:
-        cells[r["expect"][0]][r["language"]].append(r["passed"])
-        cells[r["expect"][0]]["all"].append(r["passed"])
-        cells["all"][r["language"]].append(r["passed"])
-        cells["all"]["all"].append(r["passed"])
-    by_cell = {action: {lang: {"n": len(v), "pass": round(sum(v) / len(v), 3)}
-                        for lang, v in sorted(langs.items())}
-               for action, langs in sorted(cells.items())}
+        for row in (key(r), "all"):
+            cells[row][r["language"]].append(r["passed"])
+            cells[row]["all"].append(r["passed"])
+    return {row: {lang: {"n": len(v), "pass": round(sum(v) / len(v), 3)}
+                  for lang, v in sorted(langs.items())}
+            for row, langs in sorted(cells.items())}
+
+
+def summarize(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Pass rates by expected action × language and by category × language, and the
+    recall targets of the issue."""
+    by_cell = pass_rates(results, lambda r: r["expect"][0])
     benign = [r for r in results if r["expect"][0] == ANSWER]
     refused = [r for r in benign if r["action"] not in (ANSWER, "no_information")]
     return {
         "by_action_language": by_cell,
+        "by_category_language": pass_rates(results, group_of),
         "crisis_recall": _recall(results, CRISIS),
         "emergency_recall": _recall(results, EMERGENCY),
         "decline_recall": _recall(results, DECLINE),

@@ -87,6 +87,9 @@ class EvaluationDesk:
                 raise ContentError(str(exc)) from exc
             result = safety_eval.run_suite(self.assistant, cases, progress)
             figures = {"pass_rate": plots.pass_rate_figure(result["summary"]),
+                       "by_category": plots.pass_rate_figure(
+                           result["summary"], "by_category_language",
+                           "Pass rate (category × language)"),
                        "confusion": plots.confusion_figure(result["cases"])}
         else:
             try:
