@@ -6,6 +6,7 @@
     salus ask "question" [--json]        one answer
     salus chat                           a conversation in the terminal
     salus eval retrieval | bench ...     measure quality and speed (JSON)
+    salus safety train                   rebuild the triage model from its data files
     salus serve                          the web app on http://127.0.0.1:7860
 """
 
@@ -85,8 +86,10 @@ def _parser() -> argparse.ArgumentParser:
         cmd.set_defaults(run=run)
 
     from evals.cli import register as register_evals
+    from safety.cli import register as register_safety
 
     register_evals(sub)
+    register_safety(sub)
 
     serve = sub.add_parser("serve", help="the web app")
     serve.add_argument("--host")

@@ -60,8 +60,8 @@ from retrieval.retriever import Retriever, ScoredChunk, query_vector
 from safety.helplines import helpline_text
 from safety.messages import load_messages
 from safety.output_filter import filter_sentence
+from safety.reader import RiskReader
 from safety.scope import ScopeClassifier
-from safety.semantic import ExemplarMatcher
 from safety.triage import Triage
 from safety.verdict import (
     ANSWER,
@@ -142,7 +142,7 @@ class Assistant:
         """The real pipeline: e5 embedder, the live index, the configured generator."""
         embedder = E5Embedder(threads=settings.threads)
         index = load_index(settings.index_dir, embedder.model_id)
-        triage = Triage(matcher=ExemplarMatcher(embedder, settings.home / "cache"))
+        triage = Triage(reader=RiskReader(embedder))
         return cls(settings, detector=LangdetectDetector(), triage=triage, embedder=embedder,
                    retriever=Retriever(index, embedder, settings.top_k, settings.min_score),
                    generator=TransformersGenerator(model_folder(settings), settings.threads,

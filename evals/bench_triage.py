@@ -1,8 +1,9 @@
 """`salus bench triage`: what input triage adds to a message, beside the embedding.
 
 The message's e5 embedding is shared with retrieval, so it is timed apart
-from the triage decision itself (phrase lists, nearest examples, the
-conversation's crisis context). Cases come from a safety suite, history
+from triage itself (phrase lists, the learned model, the conversation's
+crisis context). Triage's time includes embedding the windows of a message
+of several sentences: that embedding is triage's own. Cases come from a safety suite, history
 included; the result is p50/p95 of each, in ms.
 """
 

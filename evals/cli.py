@@ -162,11 +162,11 @@ def _bench_triage(args: argparse.Namespace, settings: Settings) -> int:
     from evals.bench_triage import bench_triage
     from evals.safety import SUITE, load_suite
     from retrieval.embedder import E5Embedder
-    from safety.semantic import ExemplarMatcher
+    from safety.reader import RiskReader
     from safety.triage import Triage
 
     embedder = E5Embedder(threads=settings.threads)
-    triage = Triage(matcher=ExemplarMatcher(embedder, settings.home / "cache"))
+    triage = Triage(reader=RiskReader(embedder))
     cases = load_suite(args.suite or SUITE)[::max(1, args.every)]
     _print(bench_triage(triage, embedder, cases))
     return 0

@@ -1,15 +1,17 @@
 """Input triage: decide, before any retrieval or generation, what a message needs.
 
-Two readers, both multilingual: curated phrase lists (exact, evasion-proof
-after normalization) and the nearest curated example messages (semantic,
-catches what no list has). Either can raise a concern; the order leans to
-safety: crisis first (in doubt, crisis), then an acute emergency, then a
-harmful or manipulative request, then a request for personal medical
-advice; everything else may be answered. A bare crisis term ("suicide")
-counts as crisis unless the message is plainly about someone else or asks
-for information ("warning signs of suicide in a friend"). A crisis said
-earlier in the conversation, or asked about in the last reply ("are you
-having thoughts of suicide?"), keeps short replies after it ("yes", "nobody
+Two readers, both multilingual: curated phrase lists (precise, evasion-proof
+after normalization) and a learned model over the message's e5 vector
+(safety/classifier.py: it generalizes to wordings nobody wrote down),
+reading the whole message and each of its windows, so one crisis sentence
+in a long post counts. Either can raise a concern; the order leans to
+safety: crisis first, then an acute emergency, then a harmful or
+manipulative request, then a request for personal medical advice;
+everything else may be answered. A bare crisis term ("suicide") counts as
+crisis unless the message is plainly about someone else or asks for
+information ("warning signs of suicide in a friend"). A crisis said earlier
+in the conversation, or asked about in the last reply ("are you having
+thoughts of suicide?"), keeps short replies after it ("yes", "nobody
 answered", "not safe") in the crisis path, whatever else they resemble,
 unless the phrase lists name an acute emergency.
 """
@@ -21,8 +23,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from safety.classifier import ACTION_OF, Risk
 from safety.lexicon import Hit, Lexicon, load_lexicon
-from safety.semantic import ActionScores, ExemplarMatcher
+from safety.reader import RiskReader
 from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY, PROFESSIONAL, Verdict
 
 # A reply this short, after a crisis, is read as part of it. Measured on the suite's
@@ -30,30 +33,11 @@ from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY, PROFESSIONAL, Ver
 # (9 words); 10 words sent no benign multi-turn case to crisis.
 _SHORT_TURN_WORDS = 10
 _SHORT_TURN_CHARS = 60
-# The nearest examples raise a concern when their mean cosine reaches
-# MIN_SEMANTIC (MIN_CRISIS for crisis: lower, leaning to recall). BONUS is added
-# to an action's score before the nearest action is chosen. Chosen on the
-# even-numbered half of evals/suites/safety.jsonl (673 cases, 8 languages) and
-# checked on the odd half: phrase lists alone gave crisis recall 0.36, overall
-# 0.55; with examples, odd half: crisis 0.96, emergency 0.98, decline 0.89,
-# benign refused 2.8%, overall 0.93. Larger bonuses bought crisis recall with
-# more refused benign questions.
-BONUS = {CRISIS: 0.0, EMERGENCY: 0.0, DECLINE: 0.0, PROFESSIONAL: 0.0}
-MIN_SEMANTIC = 0.88
-MIN_CRISIS = 0.86
-# Tried: calling it crisis whenever crisis is within 0.01-0.03 of the nearest
-# action. It lifted crisis recall to 0.98-1.0 but sent emergencies (0.54-0.91)
-# and benign questions (5.6% refused) to the crisis reply; not taken.
 _PRECEDENCE = (CRISIS, EMERGENCY, DECLINE, PROFESSIONAL)
-# Chinese messages score higher against every example (as in retrieval, where the
-# median gap is 0.021), so benign Chinese questions (gout, migraine, malaria before
-# travel) reached 0.895-0.901 against referral examples. For zh, actions other than
-# crisis need this much more; crisis keeps its threshold (recall first).
-SEMANTIC_SHIFT = {"zh": 0.02}
 
 
 class Triage:
-    """Phrase lists plus nearest examples, into the shared actions.
+    """Phrase lists plus the learned model, into the shared actions.
 
     Example:
         >>> Triage().check("I want to end my life").action
@@ -61,16 +45,16 @@ class Triage:
     """
 
     def __init__(self, lexicon: Lexicon | None = None,
-                 matcher: ExemplarMatcher | None = None) -> None:
+                 reader: RiskReader | None = None) -> None:
         self._lexicon = lexicon
-        self.matcher = matcher
+        self.reader = reader
 
     def warm_up(self) -> None:
-        """Load the phrase lists and the example vectors."""
+        """Load the phrase lists and the model."""
         if self._lexicon is None:
             self._lexicon = load_lexicon()
-        if self.matcher is not None:
-            self.matcher.warm_up()
+        if self.reader is not None:
+            self.reader.warm_up()
 
     def check(self, message: str, history: Sequence[tuple[str, str]] = (),
               vector: np.ndarray | None = None, language: str | None = None) -> Verdict:
@@ -92,51 +76,45 @@ class Triage:
         assert self._lexicon is not None
         if decide(self._lexicon.find(assistant_turn)).action == CRISIS:
             return True
-        if self.matcher is None:
+        if self.reader is None:
             return False
-        vector = self.matcher.embedder.embed_queries([assistant_turn])[0]
-        nearest, score = self.matcher.score(vector).best()
-        return nearest == CRISIS and score >= MIN_CRISIS
+        risk = self.reader.risk(assistant_turn)
+        return risk.concern(self.reader.thresholds(None)) == "crisis"
 
     def _one(self, message: str, vector: np.ndarray | None, language: str | None) -> Verdict:
         self.warm_up()
         assert self._lexicon is not None
         verdict = decide(self._lexicon.find(message))
-        if self.matcher is None or not message.strip():
+        if self.reader is None or not message.strip():
             return verdict
-        if vector is None:
-            vector = self.matcher.embedder.embed_queries([message])[0]
-        return combine(verdict, self.matcher.score(vector), language)
+        return combine(verdict, self.reader.risk(message, vector),
+                       self.reader.thresholds(language))
 
 
-def combine(lexical: Verdict, semantic: ActionScores, language: str | None = None) -> Verdict:
-    """The stricter of the phrase-list verdict and the nearest-examples verdict.
+def combine(lexical: Verdict, risk: Risk, thresholds: dict[str, float]) -> Verdict:
+    """The stricter of the phrase-list verdict and the model's.
 
     One exception: an emergency the phrase lists name beats a crisis only the
-    examples suggest (a bee sting with a swelling throat is not a crisis).
+    model suggests (a bee sting with a swelling throat is not a crisis).
 
     Example:
-        >>> combine(Verdict(ANSWER), ActionScores({ANSWER: 0.88, CRISIS: 0.89})).action
+        >>> t = {"crisis": 0.5, "emergency": 0.5, "harmful": 0.5, "professional": 0.5}
+        >>> combine(Verdict(ANSWER), Risk({"crisis": 0.8, "benign": 0.2}), t).action
         'crisis_support'
-        >>> combine(Verdict(ANSWER), ActionScores({ANSWER: 0.93, CRISIS: 0.87})).action
+        >>> combine(Verdict(ANSWER), Risk({"crisis": 0.1, "benign": 0.9}), t).action
         'answer'
     """
-    if not semantic.scores:
+    concern = risk.concern(thresholds)
+    if concern is None:
         return lexical
-    boosted = {a: s + BONUS.get(a, 0.0) for a, s in semantic.scores.items()}
-    nearest = max(boosted, key=lambda a: boosted[a])
-    needed = MIN_CRISIS if nearest == CRISIS else \
-        MIN_SEMANTIC + SEMANTIC_SHIFT.get(language or "", 0.0)
-    if nearest not in _PRECEDENCE or semantic.scores[nearest] < needed:
-        return lexical
+    action = ACTION_OF[concern]
     if lexical.action in _PRECEDENCE and (
-            _PRECEDENCE.index(lexical.action) <= _PRECEDENCE.index(nearest)):
+            _PRECEDENCE.index(lexical.action) <= _PRECEDENCE.index(action)):
         return lexical
-    if lexical.action == EMERGENCY and nearest == CRISIS:
+    if lexical.action == EMERGENCY and action == CRISIS:
         return lexical  # a named emergency ("can't breathe") needs the emergency number first
-    reason = f"examples:{nearest}:{semantic.scores[nearest]:.3f}"
-    return Verdict(nearest, f"similar_to_{nearest}", (*lexical.reasons, reason),
-                   lexical.language)
+    reason = f"model:{concern}:{risk.scores[concern]:.3f}"
+    return Verdict(action, f"model_{concern}", (*lexical.reasons, reason), lexical.language)
 
 
 def decide(hits: Sequence[Hit]) -> Verdict:

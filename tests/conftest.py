@@ -80,12 +80,12 @@ def assistant(settings, embedder):
     from assistant.pipeline import Assistant
     from retrieval.index import load_index
     from retrieval.retriever import Retriever
+    from safety.reader import RiskReader
     from safety.scope import ScopeClassifier
-    from safety.semantic import ExemplarMatcher
     from safety.triage import Triage
 
     index = load_index(settings.index_dir, embedder.model_id)
-    triage = Triage(matcher=ExemplarMatcher(embedder, default_home() / "test-cache"))
+    triage = Triage(reader=RiskReader(embedder))
     bot = Assistant(settings, detector=LangdetectDetector(), triage=triage, embedder=embedder,
                     retriever=Retriever(index, embedder, settings.top_k, settings.min_score),
                     generator=TransformersGenerator(Path(settings.generator), 2),
