@@ -201,6 +201,7 @@ def evaluation_tab(desk: EvaluationDesk, token: Any) -> None:
     with gr.Row():
         first = gr.Plot(elem_id="ev-plot-1")
         second = gr.Plot(elem_id="ev-plot-2")
+    third = gr.Plot(elem_id="ev-plot-3")
     download = gr.File(label="Results (JSON)", elem_id="ev-download")
 
     @_guarded
@@ -210,13 +211,12 @@ def evaluation_tab(desk: EvaluationDesk, token: Any) -> None:
         progress(0, desc="Running")
         result = desk.run(tok, suite, lambda d, n: progress((d, n), desc="Running"))
         headers, rows = result.summary_rows()
-        figures = list(result.figures.values()) + [None]
+        figures = [*result.figures.values(), None, None][:3]
         return (_headline(result.kind, result.result["summary"], suite.name),
-                gr.update(value=rows, headers=headers), figures[0], figures[1],
-                str(result.json_path))
+                gr.update(value=rows, headers=headers), *figures, str(result.json_path))
 
-    run.click(run_suite, [token, shipped, upload], [headline, table, first, second, download],
-              **PRIVATE)
+    run.click(run_suite, [token, shipped, upload],
+              [headline, table, first, second, third, download], **PRIVATE)
 
 
 def _headline(kind: str, summary: dict[str, Any], suite: str) -> str:

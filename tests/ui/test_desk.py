@@ -127,7 +127,7 @@ def test_an_evaluator_runs_an_uploaded_safety_suite(assistant, store, tmp_path):
     with pytest.raises(PermissionDenied):
         desk.run(sessions.login("cora", "cora password 123").token, suite)
     run = desk.run(sessions.login("eva", "eva password 123").token, suite)
-    assert run.kind == "safety" and set(run.figures) == {"pass_rate", "confusion"}
+    assert run.kind == "safety" and set(run.figures) == {"pass_rate", "by_category", "confusion"}
     saved = json.loads(run.json_path.read_text())
     assert [c["id"] for c in saved["cases"]] == ["a", "b"]
     assert saved["summary"]["crisis_recall"]["all"] == 1.0
