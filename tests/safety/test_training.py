@@ -1,5 +1,5 @@
 """Training the triage model: data, splits, fit, calibration (a fake embedder,
-real scikit-learn; the real embedder's run is `salus safety train`)."""
+real torch; the real embedder's run is `salus safety train`)."""
 
 from __future__ import annotations
 
