@@ -100,11 +100,12 @@ class LangdetectDetector:
         top, letters = max(counts.items(), key=lambda kv: kv[1])
         if top != "latin" and letters * 2 >= sum(counts.values()) and top in self.languages:
             return LanguageGuess(top, "script")
-        romanized = _romanized(text, self.languages)
+        words = _counts(text, self.languages)
+        romanized = _romanized(words)
         if romanized:
             return LanguageGuess(romanized, "romanized")
         hinted = _letter_hint(text, self.languages)
-        voted = word_vote(text, self.languages) if len(text.split()) < _SHORT_WORDS else None
+        voted = _winner(words) if len(text.split()) < _SHORT_WORDS else None
         short = len(text.split()) < _MIN_WORDS
         if short and (context_language or ui_language):
             return LanguageGuess(hinted or fallback, "hint" if hinted else "fallback")
@@ -158,7 +159,11 @@ def word_vote(text: str, languages: tuple[str, ...] = SUPPORTED_LANGUAGES) -> st
         >>> word_vote("Do vaccines cause autism?"), word_vote("la la la")
         ('en', None)
     """
-    ranked = sorted(_counts(text, languages).items(), key=lambda kv: -kv[1])
+    return _winner(_counts(text, languages))
+
+
+def _winner(counts: dict[str, int]) -> str | None:
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] == 0:
         return None
     if len(ranked) > 1 and (ranked[0][1] <= ranked[1][1]
@@ -167,15 +172,14 @@ def word_vote(text: str, languages: tuple[str, ...] = SUPPORTED_LANGUAGES) -> st
     return ranked[0][0]
 
 
-def _romanized(text: str, languages: tuple[str, ...]) -> str | None:
+def _romanized(counts: dict[str, int]) -> str | None:
     """Hindi or Arabic in Latin letters: at least two of its words, and most of them.
 
     Example:
-        >>> _romanized("mujhe din me kitna namak khana chahiye", ("en", "hi"))
+        >>> _romanized(_counts("mujhe din me kitna namak khana chahiye", ("en", "hi")))
         'hi'
-        >>> _romanized("I need to eat more fruit", ("en", "hi", "ar"))
+        >>> _romanized(_counts("I need to eat more fruit", ("en", "hi", "ar")))
     """
-    counts = _counts(text, languages)
     best = max((lang for lang in ("hi", "ar") if lang in counts),
                key=lambda lang: counts[lang], default=None)
     if best is None or counts[best] < 2:

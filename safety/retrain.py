@@ -32,6 +32,7 @@ from safety.training import (
     HIDDEN_GRID,
     MEMBERS,
     Progress,
+    Readings,
     VectorCache,
     calibrate,
     fit,
@@ -64,7 +65,7 @@ def retrain(public_dir: Path, embedder: Embedder, cache: Path | None,
     log.info("embedding %d training texts", len(train))
     train_x = vectors.vectors([ex.text for ex in train], progress)
     train_y = [ex.label for ex in train]
-    best: tuple[float, int, TriageModel] | None = None
+    best: tuple[float, int, TriageModel, Readings] | None = None
     for hidden in hidden_grid:
         model = fit(train_x, train_y, hidden, members, epochs)
         readings = read(model, split["calibration"], vectors, progress)
@@ -72,13 +73,13 @@ def retrain(public_dir: Path, embedder: Embedder, cache: Path | None,
         score = _balanced_accuracy(split["calibration"], predictions(model, readings))
         log.info("hidden=%s: balanced accuracy on calibration %.3f", hidden, score)
         if best is None or score > best[0]:
-            best = (score, hidden, model)
+            best = (score, hidden, model, readings)
     assert best is not None
-    _, hidden, model = best
+    _, hidden, model, calibration = best
     lexicon = load_lexicon()
     metrics, whole = {}, {}
     for name in ("calibration", "test"):
-        readings = read(model, split[name], vectors)
+        readings = calibration if name == "calibration" else read(model, split[name], vectors)
         metrics[name] = report(split[name], predictions(model, readings))
         whole[name] = report(split[name], predictions(model, readings, lexicon))
     record = {

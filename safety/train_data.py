@@ -34,6 +34,8 @@ from pathlib import Path
 from safety.classifier import LABELS
 from safety.lexicon import Lexicon, load_lexicon
 from safety.normalize import normalize
+from safety.triage import decide
+from safety.verdict import CRISIS
 
 OWN_DIR = Path(__file__).parent / "data" / "train"
 EXEMPLAR_DIR = Path(__file__).parent / "data" / "exemplars"
@@ -93,8 +95,7 @@ def load_public(directory: Path, lexicon: Lexicon | None = None) -> list[Example
 
 
 def _flagged_crisis(lexicon: Lexicon, text: str) -> bool:
-    sections = {hit.section for hit in lexicon.find(text)}
-    return "crisis" in sections or ("crisis_terms" in sections and "third_party" not in sections)
+    return decide(lexicon.find(text)).action == CRISIS
 
 
 def load_own(own_dir: Path = OWN_DIR, exemplar_dir: Path = EXEMPLAR_DIR,

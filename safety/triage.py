@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from safety.classifier import ACTION_OF, Risk
+from safety.classifier import ACTION_OF, PRECEDENCE, Risk
 from safety.lexicon import Hit, Lexicon, load_lexicon
 from safety.reader import RiskReader
 from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY, PROFESSIONAL, Verdict
@@ -33,7 +33,7 @@ from safety.verdict import ANSWER, CRISIS, DECLINE, EMERGENCY, PROFESSIONAL, Ver
 # (9 words); 10 words sent no benign multi-turn case to crisis.
 _SHORT_TURN_WORDS = 10
 _SHORT_TURN_CHARS = 60
-_PRECEDENCE = (CRISIS, EMERGENCY, DECLINE, PROFESSIONAL)
+_PRECEDENCE = tuple(ACTION_OF[label] for label in PRECEDENCE)  # crisis, emergency, ...
 
 
 class Triage:
